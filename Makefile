@@ -1,0 +1,97 @@
+# Falconieri - build, test and run.  See README.md.
+
+PKGS      := libcurl libcjson mxml libcrypto
+BUILD     ?= build
+PREFIX    ?= /usr/local
+DESTDIR   ?=
+CC        ?= cc
+
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+OPTFLAGS  ?= -O2 -g
+CFLAGS    += $(OPTFLAGS) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror \
+             -pthread -MMD -MP $(PKG_CFLAGS) $(SANFLAGS)
+LDFLAGS   += -pthread $(SANFLAGS)
+LDLIBS    := -lfcgi $(PKG_LIBS)
+
+LIB_SRC   := $(wildcard lib/*.c providers/*.c)
+LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o)
+CGI_SRC   := $(wildcard cgi/*.c)
+CGI_OBJ   := $(CGI_SRC:%.c=$(BUILD)/%.o)
+UNIT_SRC  := $(wildcard tests/unit/test_*.c)
+UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+.PHONY: all deps test test-unit test-e2e test-asan run stop install \
+        uninstall clean
+
+all: $(BUILD)/falconieri
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/libfalconieri.a: $(LIB_OBJ)
+	$(AR) rcs $@ $^
+
+$(BUILD)/falconieri: $(CGI_OBJ) $(BUILD)/libfalconieri.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(BUILD)/libfalconieri.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
+
+# Provider tests run against a scripted transport instead of lib/http.c:
+# its symbols, linked first, keep http.o out of the link.
+$(BUILD)/tests/test_provider_%: $(BUILD)/tests/unit/test_provider_%.o \
+		$(BUILD)/tests/unit/fake_http.o $(BUILD)/libfalconieri.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
+
+# Installs the Debian packages the build, the tests and `make run` need;
+# does nothing when they are all present.
+deps:
+	@sh scripts/deps.sh
+
+test: deps
+	@$(MAKE) --no-print-directory all $(UNIT_BIN)
+	@sh tests/run.sh $(BUILD)
+
+test-unit: deps
+	@$(MAKE) --no-print-directory $(UNIT_BIN)
+	@sh tests/run.sh $(BUILD) unit
+
+test-e2e: deps
+	@$(MAKE) --no-print-directory all
+	@sh tests/run.sh $(BUILD) e2e
+
+# The whole suite again, built with AddressSanitizer and UBSan.
+test-asan: deps
+	@$(MAKE) --no-print-directory BUILD=build-asan OPTFLAGS="-O1 -g" \
+		SANFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+		all $(UNIT_SRC:tests/unit/%.c=build-asan/tests/%)
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		sh tests/run.sh build-asan
+
+# The demo: nginx on 127.0.0.1:8080, Falconieri, and the vendor simulators.
+run: deps all
+	@sh scripts/run.sh start $(BUILD)
+
+stop:
+	@sh scripts/run.sh stop $(BUILD)
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man8 \
+		$(DESTDIR)$(PREFIX)/share/doc/falconieri
+	install -m 755 $(BUILD)/falconieri $(DESTDIR)$(PREFIX)/bin/falconieri
+	install -m 644 etc/conf.json $(DESTDIR)$(PREFIX)/share/doc/falconieri/conf.json.example
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/falconieri
+	rm -rf $(DESTDIR)$(PREFIX)/share/doc/falconieri
+
+clean:
+	rm -rf build build-asan
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,192 @@
+/*
+ * main.c - the falconieri program (SPEC §4): reads its arguments and
+ * configuration, then serves FastCGI (on --listen, a systemd or spawner
+ * socket) or answers one CGI request.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+#include <fcgiapp.h>
+
+#include "../lib/config.h"
+#include "../lib/log.h"
+#include "../lib/version.h"
+#include "../providers/provider.h"
+#include "cgi_mode.h"
+#include "fastcgi.h"
+
+#define DEFAULT_WORKERS 16
+#define MAX_WORKERS 1024
+
+struct options {
+	const char *config_path;
+	const char *listen;
+	int workers;
+	int check_config;
+};
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+"usage: falconieri [-c FILE] [--listen ADDR] [--workers N] [--check-config]\n"
+"                  [--version] [--help]\n"
+"\n"
+"  -c, --config FILE   configuration file (default " FAL_CONFIG_DEFAULT_PATH ")\n"
+"  --listen ADDR       open the FastCGI socket ADDR itself: HOST:PORT or a path\n"
+"  --workers N         requests served at once (default %d)\n"
+"  --check-config      load the configuration, print the enabled providers, exit\n"
+"  --version           print the version and exit\n"
+"  --help              print this help and exit\n"
+"\n"
+"Without --listen, falconieri serves FastCGI on standard input when it is a\n"
+"socket (spawn-fcgi, systemd StandardInput=socket), and otherwise answers one\n"
+"CGI request.  Environment variables override the file (see falconieri(8)).\n",
+		DEFAULT_WORKERS);
+}
+
+/* Parses argv into opts; returns -1 to exit 0, 1 on a usage error, else 0. */
+static int
+parse_args(int argc, char **argv, struct options *opts)
+{
+	enum { OPT_LISTEN = 256, OPT_WORKERS, OPT_CHECK, OPT_VERSION, OPT_HELP };
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "listen", required_argument, NULL, OPT_LISTEN },
+		{ "workers", required_argument, NULL, OPT_WORKERS },
+		{ "check-config", no_argument, NULL, OPT_CHECK },
+		{ "version", no_argument, NULL, OPT_VERSION },
+		{ "help", no_argument, NULL, OPT_HELP },
+		{ NULL, 0, NULL, 0 }
+	};
+	char *end;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "c:", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			opts->config_path = optarg;
+			break;
+		case OPT_LISTEN:
+			opts->listen = optarg;
+			break;
+		case OPT_WORKERS:
+			opts->workers = (int)strtol(optarg, &end, 10);
+			if (*end != '\0' || opts->workers < 1 ||
+			    opts->workers > MAX_WORKERS) {
+				fprintf(stderr, "falconieri: --workers: expected "
+					"1 to %d, got '%s'\n", MAX_WORKERS, optarg);
+				return 1;
+			}
+			break;
+		case OPT_CHECK:
+			opts->check_config = 1;
+			break;
+		case OPT_VERSION:
+			printf("falconieri %s\n", FAL_VERSION);
+			return -1;
+		case OPT_HELP:
+			usage(stdout);
+			return -1;
+		default:
+			usage(stderr);
+			return 1;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "falconieri: unexpected argument '%s'\n", argv[optind]);
+		return 1;
+	}
+	return 0;
+}
+
+/* Loads and prepares the configuration; 0, or 1 with the reason printed. */
+static int
+load_config(struct fal_config *cfg, const char *path)
+{
+	char err[512];
+
+	if (fal_config_load(cfg, path, err, sizeof(err)) != 0) {
+		fprintf(stderr, "falconieri: %s\n", err);
+		return 1;
+	}
+	if (fal_providers_prepare(cfg, err, sizeof(err)) != 0) {
+		fprintf(stderr, "falconieri: %s\n", err);
+		fal_config_free(cfg);
+		return 1;
+	}
+	return 0;
+}
+
+static void
+print_enabled(const struct fal_config *cfg)
+{
+	int any = 0;
+
+	printf("enabled providers:");
+	for (int id = 0; id < FAL_PROVIDER__MAX; id++)
+		if (fal_provider_enabled(cfg, id)) {
+			printf(" %s", fal_provider_name(id));
+			any = 1;
+		}
+	printf("%s\n", any ? "" : " (none)");
+}
+
+/*
+ * The FastCGI socket: --listen, systemd's LISTEN_FDS (fd 3), or standard
+ * input when it is a listening socket.  -1: CGI mode; -2: error.
+ */
+static int
+listen_socket(const char *listen)
+{
+	const char *pid = getenv("LISTEN_PID");
+	int fd;
+
+	if (listen != NULL) {
+		if ((fd = FCGX_OpenSocket(listen, 128)) < 0)
+			fprintf(stderr, "falconieri: --listen %s: cannot open "
+				"socket\n", listen);
+		return fd < 0 ? -2 : fd;
+	}
+	if (pid != NULL && atol(pid) == (long)getpid() &&
+	    getenv("LISTEN_FDS") != NULL && atoi(getenv("LISTEN_FDS")) >= 1)
+		return 3;
+	return FCGX_IsCGI() ? -1 : 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct options opts = { FAL_CONFIG_DEFAULT_PATH, NULL, DEFAULT_WORKERS, 0 };
+	struct fal_config cfg;
+	int rc, fd;
+
+	if ((rc = parse_args(argc, argv, &opts)) != 0)
+		return rc < 0 ? 0 : 2;
+	if (load_config(&cfg, opts.config_path) != 0)
+		return 1;
+	if (opts.check_config) {
+		print_enabled(&cfg);
+		fal_config_free(&cfg);
+		return 0;
+	}
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	FCGX_Init();
+	fd = listen_socket(opts.listen);
+	if (fd != -1 && fd != -2 && cfg.n_api_tokens == 0)
+		fal_log_msg(cfg.log_format, "warning", "no API token configured: "
+			    "every client may call");
+	if (fd == -2)
+		rc = 1;
+	else if (fd == -1)
+		rc = fal_cgi_run(&cfg);
+	else
+		rc = fal_fastcgi_run(&cfg, fd, opts.workers);
+	fal_config_free(&cfg);
+	curl_global_cleanup();
+	return rc;
+}

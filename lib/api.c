@@ -1,0 +1,301 @@
+/*
+ * api.c - the HTTP API of SPEC §1: routing, the checks of §1.1 in their
+ * order, the vendor call, and the JSON answers.
+ */
+#include "api.h"
+
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cjson/cJSON.h>
+
+#include "../providers/provider.h"
+#include "auth.h"
+#include "body.h"
+#include "mac.h"
+#include "metrics.h"
+#include "query.h"
+#include "route.h"
+#include "url.h"
+
+static const char json_type[] = "application/json";
+
+/* Gives resp a JSON body printed from root (consumed); 0 or -1 (OOM). */
+static int
+answer_json(struct fal_response *resp, int status, cJSON *root)
+{
+	char *s = root != NULL ? cJSON_PrintUnformatted(root) : NULL;
+
+	cJSON_Delete(root);
+	if (s == NULL)
+		return -1;
+	resp->status = status;
+	resp->content_type = json_type;
+	resp->body = s;
+	resp->body_len = strlen(s);
+	return 0;
+}
+
+/* Answers {"error": code[, "message": text]} with the code's status. */
+static void
+answer_error(struct fal_response *resp, const struct fal_error *err)
+{
+	cJSON *root = cJSON_CreateObject();
+
+	resp->err = err->code;
+	if (root == NULL ||
+	    cJSON_AddStringToObject(root, "error", fal_err_code(err->code)) == NULL ||
+	    (err->message[0] != '\0' &&
+	     cJSON_AddStringToObject(root, "message", err->message) == NULL)) {
+		cJSON_Delete(root);
+		root = NULL;
+	}
+	if (answer_json(resp, fal_err_status(err->code), root) == 0)
+		return;
+	/* Out of memory: the status alone must say it. */
+	resp->status = 500;
+	resp->err = FAL_ERR_INTERNAL;
+}
+
+static void
+answer_code(struct fal_response *resp, enum fal_err code)
+{
+	struct fal_error err;
+
+	fal_error_set(&err, code, NULL);
+	answer_error(resp, &err);
+}
+
+static void
+answer_empty(struct fal_response *resp)
+{
+	resp->status = 200;
+	resp->err = FAL_OK;
+}
+
+/* GET /providers: the enabled providers, in SPEC order. */
+static void
+answer_providers(const struct fal_config *cfg, struct fal_response *resp)
+{
+	cJSON *root = cJSON_CreateObject();
+	cJSON *list = cJSON_AddArrayToObject(root, "providers");
+
+	for (int id = 0; list != NULL && id < FAL_PROVIDER__MAX; id++) {
+		if (!fal_provider_enabled(cfg, id))
+			continue;
+		if (!cJSON_AddItemToArray(list,
+		    cJSON_CreateString(fal_provider_name(id))))
+			list = NULL;
+	}
+	if (list == NULL) {
+		cJSON_Delete(root);
+		root = NULL;
+	}
+	if (answer_json(resp, 200, root) != 0)
+		answer_code(resp, FAL_ERR_INTERNAL);
+}
+
+/* PUT success for a provider that answers the device's PIN (ymcs). */
+static void
+answer_pin(struct fal_response *resp, const struct fal_call *call)
+{
+	cJSON *root = cJSON_CreateObject();
+	cJSON *pin = call->has_pin ? cJSON_CreateString(call->pin)
+				   : cJSON_CreateNull();
+
+	if (root == NULL || !cJSON_AddItemToObject(root, "device_pin", pin)) {
+		cJSON_Delete(pin);
+		cJSON_Delete(root);
+		root = NULL;
+	}
+	if (answer_json(resp, 200, root) != 0)
+		answer_code(resp, FAL_ERR_INTERNAL);
+}
+
+/*
+ * Reads the body into *out (malloc'd, *len bytes): FAL_OK,
+ * FAL_ERR_REQUEST_TOO_LARGE without reading when Content-Length says so
+ * (or after FAL_BODY_MAX + 1 bytes when it is absent), FAL_ERR_INTERNAL.
+ */
+static enum fal_err
+read_body(const struct fal_request *req, char **out, size_t *len)
+{
+	size_t want, got = 0;
+	char *buf;
+
+	*out = NULL;
+	*len = 0;
+	if (req->content_length > FAL_BODY_MAX)
+		return FAL_ERR_REQUEST_TOO_LARGE;
+	want = req->content_length >= 0 ? (size_t)req->content_length
+					 : FAL_BODY_MAX + 1;
+	if (want == 0 || req->read_body == NULL)
+		return FAL_OK;
+	if ((buf = malloc(want + 1)) == NULL)
+		return FAL_ERR_INTERNAL;
+	while (got < want) {
+		long n = req->read_body(req->body_ctx, buf + got, want - got);
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	if (got > FAL_BODY_MAX) {
+		free(buf);
+		return FAL_ERR_REQUEST_TOO_LARGE;
+	}
+	buf[got] = '\0';
+	*out = buf;
+	*len = got;
+	return FAL_OK;
+}
+
+/* The PUT body's checks, in SPEC order; fills dev->url and dev->sn. */
+static enum fal_err
+check_put_body(const struct fal_request *req, const struct fal_provider *p,
+	       struct fal_body *body, struct fal_device *dev)
+{
+	enum fal_err rc;
+	char *data;
+	size_t len;
+
+	if ((rc = read_body(req, &data, &len)) != FAL_OK)
+		return rc;
+	rc = fal_body_parse(data != NULL ? data : "", len, body);
+	free(data);
+	if (rc != FAL_OK)
+		return rc;
+	if ((rc = fal_url_check(body->url)) != FAL_OK)
+		return rc;
+	if (p->uses_sn && body->sn_err != FAL_OK)
+		return body->sn_err;
+	dev->url = body->url;
+	dev->sn = p->uses_sn ? body->sn : NULL;
+	return FAL_OK;
+}
+
+static long
+elapsed_ms(const struct timespec *t0)
+{
+	struct timespec t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (t1.tv_sec - t0->tv_sec) * 1000 +
+	       (t1.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+/* Calls the vendor and answers its outcome. */
+static void
+call_vendor(const struct fal_config *cfg, struct fal_http *http,
+	    const struct fal_provider *p, enum fal_method method,
+	    const struct fal_device *dev, struct fal_response *resp)
+{
+	struct fal_error err;
+	struct fal_call call = {
+		.cfg = cfg,
+		.conf = &cfg->providers[p->id],
+		.http = http,
+		.err = &err,
+	};
+	struct timespec t0;
+	enum fal_err rc;
+
+	fal_error_clear(&err);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	rc = method == FAL_METHOD_PUT ? p->register_device(&call, dev)
+				      : p->deregister_device(&call, dev);
+	resp->vendor_ms = elapsed_ms(&t0);
+	fal_metrics_vendor_call(p->id, resp->vendor_ms);
+	if (rc != FAL_OK) {
+		err.code = rc;
+		answer_error(resp, &err);
+	} else if (method == FAL_METHOD_PUT && p->answers_pin) {
+		answer_pin(resp, &call);
+	} else {
+		answer_empty(resp);
+	}
+}
+
+/* PUT or DELETE /providers/{provider}/{mac}: the checks of SPEC §1.1. */
+static enum fal_err
+handle_device(const struct fal_config *cfg, struct fal_http *http,
+	      const struct fal_request *req, const struct fal_route *route,
+	      enum fal_method method, struct fal_response *resp)
+{
+	struct fal_device dev = { 0 };
+	struct fal_body body = { 0 };
+	const struct fal_provider *p;
+	enum fal_provider_id id;
+	enum fal_err rc;
+
+	id = fal_provider_lookup(route->provider);
+	if (id == FAL_PROVIDER__MAX || !fal_provider_enabled(cfg, id))
+		return FAL_ERR_PROVIDER_NOT_SUPPORTED;
+	p = fal_provider_get(id);
+	resp->provider = fal_provider_name(id);
+	if ((rc = fal_mac_parse(route->mac, &dev.mac)) != FAL_OK)
+		return rc;
+	memcpy(resp->mac, dev.mac.hyphen, sizeof(resp->mac));
+	if (method == FAL_METHOD_PUT &&
+	    (rc = check_put_body(req, p, &body, &dev)) != FAL_OK)
+		goto out;
+	if (p->uses_crc && !cfg->providers[id].disable_crc &&
+	    (rc = fal_crc_parse(req->query_string, dev.crc)) != FAL_OK)
+		goto out;
+	call_vendor(cfg, http, p, method, &dev, resp);
+out:
+	fal_body_free(&body);
+	return rc;
+}
+
+void
+fal_api_handle(const struct fal_config *cfg, struct fal_http *http,
+	       const struct fal_request *req, struct fal_response *resp)
+{
+	struct fal_route route;
+	enum fal_method method;
+	enum fal_err rc = FAL_OK;
+
+	memset(resp, 0, sizeof(*resp));
+	resp->vendor_ms = -1;
+	method = fal_method_parse(req->method != NULL ? req->method : "");
+	if (fal_route_parse(req->request_uri, req->path_info, cfg->base_path,
+			    &route) != 0) {
+		answer_code(resp, FAL_ERR_INTERNAL);
+		return;
+	}
+	if (route.kind == FAL_ROUTE_NOT_FOUND) {
+		rc = FAL_ERR_NOT_FOUND;
+	} else if (!fal_route_allows(route.kind, method)) {
+		resp->allow = fal_route_allow_header(route.kind);
+		rc = FAL_ERR_METHOD_NOT_ALLOWED;
+	} else if (route.kind != FAL_ROUTE_HEALTH &&
+		   !fal_auth_check(cfg, req->authorization)) {
+		rc = FAL_ERR_UNAUTHORIZED;
+	} else if (route.kind == FAL_ROUTE_HEALTH) {
+		answer_empty(resp);
+	} else if (route.kind == FAL_ROUTE_PROVIDERS) {
+		answer_providers(cfg, resp);
+	} else if (route.kind == FAL_ROUTE_METRICS) {
+		if (fal_metrics_render(&resp->body, &resp->body_len) != 0)
+			rc = FAL_ERR_INTERNAL;
+		else
+			resp->content_type = fal_metrics_content_type;
+		resp->status = 200;
+	} else {
+		rc = handle_device(cfg, http, req, &route, method, resp);
+	}
+	if (rc != FAL_OK)
+		answer_code(resp, rc);
+	if (route.kind == FAL_ROUTE_DEVICE)
+		fal_metrics_request(resp->provider, method, resp->err);
+	fal_route_free(&route);
+}
+
+void
+fal_response_free(struct fal_response *resp)
+{
+	free(resp->body);
+	resp->body = NULL;
+}

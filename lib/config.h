@@ -1,0 +1,81 @@
+/*
+ * config.h - Falconieri's configuration (SPEC §3): one struct, filled in
+ * one place (a JSON file, then the environment, which wins), read
+ * everywhere else and never written after start.
+ */
+#ifndef FAL_CONFIG_H
+#define FAL_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* The vendors, in the order of SPEC §1.1 (also the order of GET /providers). */
+enum fal_provider_id {
+	FAL_SNOM,
+	FAL_GIGASET,
+	FAL_FANVIL,
+	FAL_YEALINK,
+	FAL_YMCS,
+	FAL_GRAPE,
+	FAL_SRAPS,
+	FAL_PROVIDER__MAX
+};
+
+/* How a vendor is spoken to, which decides what "configured" means. */
+enum fal_provider_kind {
+	FAL_KIND_XMLRPC, /* needs rpc_url */
+	FAL_KIND_REST    /* needs base_url, client_id, client_secret */
+};
+
+enum fal_log_format {
+	FAL_LOG_TEXT,
+	FAL_LOG_JSON
+};
+
+/* One vendor's settings; strings are never NULL ("" when unset). */
+struct fal_provider_conf {
+	char *user;
+	char *password;
+	char *rpc_url;
+	char *base_url;
+	char *client_id;
+	char *client_secret;
+	bool disable;
+	bool disable_crc;   /* gigaset only */
+	bool enabled;       /* computed: not disabled and configured */
+};
+
+struct fal_config {
+	struct fal_provider_conf providers[FAL_PROVIDER__MAX];
+	char **api_tokens;         /* n_api_tokens non-empty tokens */
+	size_t n_api_tokens;
+	char *base_path;           /* "" or "/prefix" without trailing slash */
+	long connect_timeout_ms;   /* default 5000 */
+	long timeout_ms;           /* default 30000 */
+	char *ca_file;             /* "" = system CA bundle */
+	enum fal_log_format log_format;
+};
+
+#define FAL_CONFIG_DEFAULT_PATH "/opt/falconieri/conf.json"
+
+/* Lower-case name of a provider ("snom"), or NULL when out of range. */
+const char *fal_provider_name(enum fal_provider_id id);
+
+/* Provider id of a lower-case name; FAL_PROVIDER__MAX when unknown. */
+enum fal_provider_id fal_provider_lookup(const char *name);
+
+/* How the provider is spoken to. */
+enum fal_provider_kind fal_provider_kind(enum fal_provider_id id);
+
+/*
+ * Loads path (a missing file is fine), then the environment (getenv).
+ * Returns 0, or -1 with a message naming the file or variable and the
+ * problem in errbuf.  On failure cfg holds nothing to free.
+ */
+int fal_config_load(struct fal_config *cfg, const char *path,
+		    char *errbuf, size_t errlen);
+
+/* Frees what fal_config_load allocated. */
+void fal_config_free(struct fal_config *cfg);
+
+#endif

@@ -1,0 +1,68 @@
+/* err.c - the table of outcomes: HTTP status and wire code of each. */
+#include "err.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+
+static const struct {
+	int status;
+	const char *code;
+} errs[FAL_ERR__MAX] = {
+	{ 200, "ok" },                                    /* FAL_OK */
+	{ 401, "unauthorized" },                          /* FAL_ERR_UNAUTHORIZED */
+	{ 404, "provider_not_supported" },                /* FAL_ERR_PROVIDER_NOT_SUPPORTED */
+	{ 400, "missing_mac_address" },                   /* FAL_ERR_MISSING_MAC */
+	{ 400, "malformed_mac_address" },                 /* FAL_ERR_MALFORMED_MAC */
+	{ 413, "request_too_large" },                     /* FAL_ERR_REQUEST_TOO_LARGE */
+	{ 400, "missing_url" },                           /* FAL_ERR_MISSING_URL */
+	{ 400, "unsupported_url_scheme" },                /* FAL_ERR_UNSUPPORTED_URL_SCHEME */
+	{ 400, "unable_to_parse_url" },                   /* FAL_ERR_UNPARSABLE_URL */
+	{ 400, "malformed_serial_number" },               /* FAL_ERR_MALFORMED_SERIAL */
+	{ 400, "missing_mac-id_crc" },                    /* FAL_ERR_MISSING_CRC */
+	{ 400, "invalid_mac-id_crc_format" },             /* FAL_ERR_INVALID_CRC */
+	{ 500, "connection_to_remote_provider_failed" },  /* FAL_ERR_CONNECTION_FAILED */
+	{ 500, "provider_remote_call_failed" },           /* FAL_ERR_REMOTE_CALL_FAILED */
+	{ 500, "read_remote_response_failed" },           /* FAL_ERR_READ_RESPONSE_FAILED */
+	{ 500, "unknown_response_from_provider" },        /* FAL_ERR_UNKNOWN_RESPONSE */
+	{ 500, "malformed_url" },                         /* FAL_ERR_MALFORMED_URL */
+	{ 500, "not_valid_mac_address" },                 /* FAL_ERR_NOT_VALID_MAC */
+	{ 500, "device_owned_by_other_user" },            /* FAL_ERR_DEVICE_OWNED */
+	{ 500, "unknown_provider_error" },                /* FAL_ERR_UNKNOWN_PROVIDER_ERROR */
+	{ 404, "not_found" },                             /* FAL_ERR_NOT_FOUND */
+	{ 405, "method_not_allowed" },                    /* FAL_ERR_METHOD_NOT_ALLOWED */
+	{ 500, "internal_error" },                        /* FAL_ERR_INTERNAL */
+};
+
+int
+fal_err_status(enum fal_err e)
+{
+	return (unsigned)e < FAL_ERR__MAX ? errs[e].status : 500;
+}
+
+const char *
+fal_err_code(enum fal_err e)
+{
+	return (unsigned)e < FAL_ERR__MAX ? errs[e].code : "internal_error";
+}
+
+enum fal_err
+fal_error_set(struct fal_error *err, enum fal_err code, const char *fmt, ...)
+{
+	va_list ap;
+
+	err->code = code;
+	err->message[0] = '\0';
+	if (fmt != NULL) {
+		va_start(ap, fmt);
+		vsnprintf(err->message, sizeof(err->message), fmt, ap);
+		va_end(ap);
+	}
+	return code;
+}
+
+void
+fal_error_clear(struct fal_error *err)
+{
+	err->code = FAL_OK;
+	err->message[0] = '\0';
+}

@@ -1,0 +1,351 @@
+/*
+ * http.c - the HTTP client towards the vendors: one reused libcurl easy
+ * handle per worker.  fal_http_header() and fal_http_resp_free() live in
+ * http_header.c, so that tests can replace this file's three functions
+ * with a scripted transport.
+ */
+#include "http.h"
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <curl/curl.h>
+
+#include "version.h"
+
+/* Cap on the header block kept from an answer. */
+#define HEADERS_MAX (64 * 1024)
+
+struct fal_http {
+	CURL *curl;
+	const struct fal_config *cfg;
+	char errbuf[CURL_ERROR_SIZE];
+};
+
+/* A growing buffer that refuses to grow past max. */
+struct buf {
+	char *data;
+	size_t len;
+	size_t cap;
+	size_t max;
+	bool too_large;  /* refused data past max */
+	bool no_memory;
+};
+
+static pthread_once_t global_once = PTHREAD_ONCE_INIT;
+static CURLcode global_rc = CURLE_FAILED_INIT;
+
+/* curl_global_init is not thread-safe and must run once per process. */
+static void
+global_init(void)
+{
+	global_rc = curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+/* Appends n bytes to b, NUL-terminated; 0, or -1 past max or on ENOMEM. */
+static int
+buf_add(struct buf *b, const char *p, size_t n)
+{
+	size_t cap;
+	char *d;
+
+	if (n > b->max - b->len) {
+		b->too_large = true;
+		return -1;
+	}
+	if (b->len + n + 1 > b->cap) {
+		cap = b->cap > 0 ? b->cap : 4096;
+		while (cap < b->len + n + 1)
+			cap *= 2;
+		if ((d = realloc(b->data, cap)) == NULL) {
+			b->no_memory = true;
+			return -1;
+		}
+		b->data = d;
+		b->cap = cap;
+	}
+	memcpy(b->data + b->len, p, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+	return 0;
+}
+
+/* Body data from curl; returning less than given makes it CURLE_WRITE_ERROR. */
+static size_t
+on_body(char *p, size_t size, size_t nmemb, void *ud)
+{
+	return buf_add(ud, p, size * nmemb) == 0 ? size * nmemb : 0;
+}
+
+/*
+ * One header line from curl.  A status line starts the header block of a
+ * new answer (after a 1xx, or a proxy's CONNECT answer): only the last
+ * answer's block is kept.
+ */
+static size_t
+on_header(char *p, size_t size, size_t nmemb, void *ud)
+{
+	struct buf *b = ud;
+	size_t n = size * nmemb;
+
+	if (n >= 5 && strncmp(p, "HTTP/", 5) == 0)
+		b->len = 0;
+	return buf_add(b, p, n) == 0 ? n : 0;
+}
+
+/* A copy of b's data, or of "" when empty; NULL when out of memory. */
+static char *
+buf_take(struct buf *b)
+{
+	char *s = b->data != NULL ? b->data : strdup("");
+
+	b->data = NULL;
+	b->len = b->cap = 0;
+	return s;
+}
+
+/* True when the NULL-terminated headers hold one called name. */
+static bool
+has_header(const char *const *headers, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (; headers != NULL && *headers != NULL; headers++)
+		if (strncasecmp(*headers, name, n) == 0 && (*headers)[n] == ':')
+			return true;
+	return false;
+}
+
+/*
+ * The request headers: the caller's, plus "Expect:" (no 100-continue
+ * round trip for a large POST) and, for a body without a Content-Type of
+ * the caller's, "Content-Type:" to drop curl's form default.  NULL when
+ * out of memory.
+ */
+static struct curl_slist *
+header_list(const struct fal_http_req *req, bool has_body)
+{
+	struct curl_slist *list = NULL, *l;
+	const char *const *h;
+
+	for (h = req->headers; h != NULL && *h != NULL; h++) {
+		if ((l = curl_slist_append(list, *h)) == NULL)
+			goto fail;
+		list = l;
+	}
+	if ((l = curl_slist_append(list, "Expect:")) == NULL)
+		goto fail;
+	list = l;
+	if (has_body && !has_header(req->headers, "Content-Type")) {
+		if ((l = curl_slist_append(list, "Content-Type:")) == NULL)
+			goto fail;
+		list = l;
+	}
+	return list;
+fail:
+	curl_slist_free_all(list);
+	return NULL;
+}
+
+/* Sets the method and body of req on curl; whether a body is sent. */
+static bool
+set_method(CURL *curl, const struct fal_http_req *req)
+{
+	const char *m = req->method != NULL ? req->method : "GET";
+	bool body = req->body != NULL || strcmp(m, "POST") == 0 ||
+		    strcmp(m, "PUT") == 0;
+
+	if (strcmp(m, "GET") == 0) {
+		curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
+		return false;
+	}
+	if (body) {
+		curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE,
+				 (curl_off_t)(req->body != NULL ? req->body_len : 0));
+		curl_easy_setopt(curl, CURLOPT_POSTFIELDS,
+				 req->body != NULL ? req->body : "");
+	}
+	if (strcmp(m, "POST") != 0)
+		curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, m);
+	return body;
+}
+
+/*
+ * Applies every option of one call.  The handle was reset before, which
+ * keeps its connection, DNS and TLS session caches but no option: nothing
+ * (auth, method, body) leaks from one call into the next.
+ */
+static void
+set_options(struct fal_http *http, const struct fal_http_req *req,
+	    struct curl_slist *headers, struct buf *body, struct buf *hdrs)
+{
+	const struct fal_config *cfg = http->cfg;
+	CURL *c = http->curl;
+
+	curl_easy_setopt(c, CURLOPT_URL, req->url);
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+	if (cfg->ca_file != NULL && cfg->ca_file[0] != '\0')
+		curl_easy_setopt(c, CURLOPT_CAINFO, cfg->ca_file);
+	curl_easy_setopt(c, CURLOPT_USERAGENT, FAL_USER_AGENT);
+	if (cfg->connect_timeout_ms > 0)
+		curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS,
+				 cfg->connect_timeout_ms);
+	if (cfg->timeout_ms > 0)
+		curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, cfg->timeout_ms);
+	/* Workers are threads: no SIGALRM for DNS timeouts. */
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, http->errbuf);
+	if (req->user != NULL) {
+		curl_easy_setopt(c, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
+		curl_easy_setopt(c, CURLOPT_USERNAME, req->user);
+		curl_easy_setopt(c, CURLOPT_PASSWORD,
+				 req->password != NULL ? req->password : "");
+	}
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, body);
+	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(c, CURLOPT_HEADERDATA, hdrs);
+}
+
+/*
+ * curl's failures that mean no answer could be had: name resolution,
+ * connection, TLS, sending, time.  Also a URL curl will not use, since
+ * nothing was sent then either.  Every other failure happened while
+ * reading the answer.
+ */
+static const CURLcode connect_failures[] = {
+	CURLE_UNSUPPORTED_PROTOCOL,
+	CURLE_URL_MALFORMAT,
+	CURLE_COULDNT_RESOLVE_PROXY,
+	CURLE_COULDNT_RESOLVE_HOST,
+	CURLE_COULDNT_CONNECT,
+	CURLE_OPERATION_TIMEDOUT,
+	CURLE_SSL_CONNECT_ERROR,
+	CURLE_SEND_ERROR,
+	CURLE_PEER_FAILED_VERIFICATION,
+	CURLE_SSL_ENGINE_NOTFOUND,
+	CURLE_SSL_ENGINE_SETFAILED,
+	CURLE_SSL_CERTPROBLEM,
+	CURLE_SSL_CIPHER,
+	CURLE_SSL_ENGINE_INITFAILED,
+	CURLE_USE_SSL_FAILED,
+	CURLE_SSL_CACERT_BADFILE,
+	CURLE_SSL_SHUTDOWN_FAILED,
+	CURLE_SSL_CRL_BADFILE,
+	CURLE_SSL_ISSUER_ERROR,
+	CURLE_SSL_PINNEDPUBKEYNOTMATCH,
+	CURLE_SSL_INVALIDCERTSTATUS,
+	CURLE_SSL_CLIENTCERT,
+};
+
+/* The outcome a failed curl call stands for. */
+static enum fal_err
+classify(CURLcode rc)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(connect_failures) / sizeof(connect_failures[0]); i++)
+		if (connect_failures[i] == rc)
+			return FAL_ERR_CONNECTION_FAILED;
+	return rc == CURLE_OUT_OF_MEMORY ? FAL_ERR_INTERNAL
+					 : FAL_ERR_READ_RESPONSE_FAILED;
+}
+
+/*
+ * err set for the failure rc, in curl's words (its error buffer names
+ * the host or the TLS problem; it never holds the credentials), or ours
+ * when a buffer cap stopped the transfer.
+ */
+static enum fal_err
+fail(struct fal_http *http, CURLcode rc, const struct buf *body,
+     const struct buf *hdrs, struct fal_error *err)
+{
+	if (body->too_large)
+		return fal_error_set(err, FAL_ERR_READ_RESPONSE_FAILED,
+				     "answer larger than 1 MiB");
+	if (hdrs->too_large)
+		return fal_error_set(err, FAL_ERR_READ_RESPONSE_FAILED,
+				     "answer headers larger than 64 KiB");
+	if (body->no_memory || hdrs->no_memory)
+		return fal_error_set(err, FAL_ERR_INTERNAL, "out of memory");
+	return fal_error_set(err, classify(rc), "%s",
+			     http->errbuf[0] != '\0' ? http->errbuf
+						     : curl_easy_strerror(rc));
+}
+
+struct fal_http *
+fal_http_new(const struct fal_config *cfg)
+{
+	struct fal_http *http;
+
+	pthread_once(&global_once, global_init);
+	if (global_rc != CURLE_OK || cfg == NULL)
+		return NULL;
+	if ((http = calloc(1, sizeof(*http))) == NULL)
+		return NULL;
+	if ((http->curl = curl_easy_init()) == NULL) {
+		free(http);
+		return NULL;
+	}
+	http->cfg = cfg;
+	return http;
+}
+
+void
+fal_http_free(struct fal_http *http)
+{
+	if (http == NULL)
+		return;
+	curl_easy_cleanup(http->curl);
+	free(http);
+}
+
+enum fal_err
+fal_http_do(struct fal_http *http, const struct fal_http_req *req,
+	    struct fal_http_resp *resp, struct fal_error *err)
+{
+	struct buf body = { .max = FAL_HTTP_BODY_MAX };
+	struct buf hdrs = { .max = HEADERS_MAX };
+	struct curl_slist *headers;
+	enum fal_err rc;
+	CURLcode cc;
+
+	memset(resp, 0, sizeof(*resp));
+	curl_easy_reset(http->curl);
+	http->errbuf[0] = '\0';
+	headers = header_list(req, set_method(http->curl, req));
+	if (headers == NULL)
+		return fal_error_set(err, FAL_ERR_INTERNAL, "out of memory");
+	set_options(http, req, headers, &body, &hdrs);
+	cc = curl_easy_perform(http->curl);
+	curl_easy_getinfo(http->curl, CURLINFO_RESPONSE_CODE, &resp->status);
+	curl_easy_getinfo(http->curl, CURLINFO_TOTAL_TIME, &resp->seconds);
+	if (cc != CURLE_OK) {
+		rc = fail(http, cc, &body, &hdrs, err);
+		goto out;
+	}
+	resp->body_len = body.len;
+	resp->body = buf_take(&body);
+	resp->headers = buf_take(&hdrs);
+	if (resp->body == NULL || resp->headers == NULL) {
+		rc = fal_error_set(err, FAL_ERR_INTERNAL, "out of memory");
+		goto out;
+	}
+	fal_error_clear(err);
+	rc = FAL_OK;
+out:
+	/* The handle keeps pointers to these until the next reset. */
+	curl_easy_setopt(http->curl, CURLOPT_HTTPHEADER, NULL);
+	curl_easy_setopt(http->curl, CURLOPT_ERRORBUFFER, NULL);
+	curl_slist_free_all(headers);
+	free(body.data);
+	free(hdrs.data);
+	return rc;
+}

@@ -1,0 +1,114 @@
+/* log.c - see log.h. */
+#include "log.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+
+#include "../providers/provider.h"
+
+#define LINE_MAX_LEN 2048
+
+/* "2026-11-27T01:02:03Z" into buf. */
+static void
+timestamp(char *buf, size_t len)
+{
+	struct tm tm;
+	time_t now = time(NULL);
+
+	gmtime_r(&now, &tm);
+	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* Writes line (newline appended) with one write(2). */
+static void
+emit(char *line, size_t len)
+{
+	if (len > LINE_MAX_LEN - 1)
+		len = LINE_MAX_LEN - 1;
+	line[len++] = '\n';
+	(void)!write(STDERR_FILENO, line, len);
+}
+
+/* Copies s into out, control characters made '?', so a line stays a line. */
+static void
+sanitize(const char *s, char *out, size_t outlen)
+{
+	size_t i = 0;
+
+	for (; s != NULL && *s != '\0' && i + 1 < outlen; s++)
+		out[i++] = (unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s;
+	out[i] = '\0';
+}
+
+/* Emits a JSON object as one line; consumes obj. */
+static void
+emit_json(cJSON *obj)
+{
+	char line[LINE_MAX_LEN];
+
+	if (obj != NULL && cJSON_PrintPreallocated(obj, line, sizeof(line) - 1, 0))
+		emit(line, strlen(line));
+	cJSON_Delete(obj);
+}
+
+void
+fal_log_request(enum fal_log_format fmt, const char *method,
+		const struct fal_response *resp)
+{
+	char ts[32], m[16], line[LINE_MAX_LEN];
+	int n;
+
+	timestamp(ts, sizeof(ts));
+	sanitize(method, m, sizeof(m));
+	if (fmt == FAL_LOG_JSON) {
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "time", ts);
+		cJSON_AddStringToObject(o, "method", m);
+		cJSON_AddStringToObject(o, "provider", resp->provider ? resp->provider : "");
+		cJSON_AddStringToObject(o, "mac", resp->mac);
+		cJSON_AddNumberToObject(o, "status", resp->status);
+		cJSON_AddStringToObject(o, "code", fal_err_code(resp->err));
+		if (resp->vendor_ms >= 0)
+			cJSON_AddNumberToObject(o, "vendor_ms", resp->vendor_ms);
+		emit_json(o);
+		return;
+	}
+	n = snprintf(line, sizeof(line),
+		     "%s method=%s provider=%s mac=%s status=%d code=%s vendor_ms=%ld",
+		     ts, m, resp->provider ? resp->provider : "-",
+		     resp->mac[0] ? resp->mac : "-", resp->status,
+		     fal_err_code(resp->err), resp->vendor_ms);
+	if (n > 0)
+		emit(line, (size_t)n);
+}
+
+void
+fal_log_msg(enum fal_log_format fmt, const char *level, const char *fmt_str, ...)
+{
+	char ts[32], msg[LINE_MAX_LEN - 64], clean[sizeof(msg)], line[LINE_MAX_LEN];
+	va_list ap;
+	int n;
+
+	timestamp(ts, sizeof(ts));
+	va_start(ap, fmt_str);
+	vsnprintf(msg, sizeof(msg), fmt_str, ap);
+	va_end(ap);
+	sanitize(msg, clean, sizeof(clean));
+	if (fmt == FAL_LOG_JSON) {
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "time", ts);
+		cJSON_AddStringToObject(o, "level", level);
+		cJSON_AddStringToObject(o, "message", clean);
+		emit_json(o);
+		return;
+	}
+	n = snprintf(line, sizeof(line), "%s %s: %s", ts, level, clean);
+	if (n > 0)
+		emit(line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
+}

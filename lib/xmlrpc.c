@@ -1,0 +1,465 @@
+/*
+ * xmlrpc.c - the XML-RPC codec over mxml 3.x, and the POST that carries it.
+ *
+ * Only the subset the four vendors speak: calls whose params are strings or
+ * arrays of strings, answers that are one array [boolean, value].
+ */
+#include "xmlrpc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <mxml.h>
+
+/*
+ * Set by the mxml error callback of this thread.  mxml 3.x keeps its
+ * settings (error callback, wrap margin, entity callbacks) per thread, in
+ * pthread-specific data: installing the callback once, from whichever
+ * thread ran first, would leave every other worker printing vendor garbage
+ * to stderr.  So it is installed before each parse (one store), and it
+ * doubles as the error signal: mxml may report an error and still return
+ * a partial tree.
+ */
+static _Thread_local bool mxml_failed;
+
+/* Swallows mxml's complaint about a bad document and remembers it. */
+static void
+mxml_error_quiet(const char *msg)
+{
+	(void)msg;
+	mxml_failed = true;
+}
+
+/*
+ * Appends <name>text</name> to parent.  mxml escapes & < > and " in text
+ * it saves, which is all XML 1.0 requires of character data (' needs no
+ * escape outside attributes).  Characters XML cannot carry at all (C0
+ * controls) or would normalise (CR) never occur in what the vendors get:
+ * MACs, validated URLs and fixed words.  Returns the element, NULL when
+ * out of memory or text is NULL.
+ */
+static mxml_node_t *
+add_text(mxml_node_t *parent, const char *name, const char *text)
+{
+	mxml_node_t *e;
+
+	if (text == NULL || (e = mxmlNewElement(parent, name)) == NULL)
+		return NULL;
+	return mxmlNewOpaque(e, text) != NULL ? e : NULL;
+}
+
+/* Appends <value><string>s</string></value> to parent; 0, or -1. */
+static int
+add_string_value(mxml_node_t *parent, const char *s)
+{
+	mxml_node_t *v;
+
+	if ((v = mxmlNewElement(parent, "value")) == NULL)
+		return -1;
+	return add_text(v, "string", s) != NULL ? 0 : -1;
+}
+
+/* Appends <param><value>…</value></param> for p to params; 0, or -1. */
+static int
+add_param(mxml_node_t *params, const struct fal_xmlrpc_param *p)
+{
+	mxml_node_t *param, *v, *data;
+	size_t i;
+
+	if ((param = mxmlNewElement(params, "param")) == NULL)
+		return -1;
+	if (p->type == FAL_XMLRPC_STRING)
+		return add_string_value(param, p->str);
+	if (p->type != FAL_XMLRPC_STRING_ARRAY)
+		return -1;
+	if ((v = mxmlNewElement(param, "value")) == NULL ||
+	    (v = mxmlNewElement(v, "array")) == NULL ||
+	    (data = mxmlNewElement(v, "data")) == NULL)
+		return -1;
+	if (p->n_strs > 0 && p->strs == NULL)
+		return -1;
+	for (i = 0; i < p->n_strs; i++)
+		if (add_string_value(data, p->strs[i]) < 0)
+			return -1;
+	return 0;
+}
+
+char *
+fal_xmlrpc_call_new(const char *method,
+		    const struct fal_xmlrpc_param *params, size_t n)
+{
+	mxml_node_t *doc, *call, *ps;
+	char *s = NULL;
+	size_t i;
+
+	if ((doc = mxmlNewElement(MXML_NO_PARENT, "?xml version=\"1.0\"?")) == NULL)
+		return NULL;
+	if ((call = mxmlNewElement(doc, "methodCall")) == NULL ||
+	    add_text(call, "methodName", method) == NULL ||
+	    (ps = mxmlNewElement(call, "params")) == NULL)
+		goto out;
+	for (i = 0; i < n; i++)
+		if (add_param(ps, &params[i]) < 0)
+			goto out;
+	s = mxmlSaveAllocString(doc, MXML_NO_CALLBACK);
+out:
+	mxmlDelete(doc);
+	return s;
+}
+
+/* Where a document stands while mxml streams it (see load_doc). */
+struct load_state {
+	int depth;     /* elements open */
+	bool closed;   /* the root element's end tag was read */
+};
+
+/*
+ * SAX callback keeping every node, as a plain load would, while counting
+ * element depth: mxml 3.x returns a tree without any error for input cut
+ * off after an inner end tag (or inside the root's), and stops silently at
+ * invalid UTF-8, so "the root element was closed" is the only proof that
+ * the whole document was read.
+ */
+static void
+load_keep(mxml_node_t *node, mxml_sax_event_t event, void *data)
+{
+	struct load_state *st = data;
+
+	if (event == MXML_SAX_ELEMENT_CLOSE) {
+		if (--st->depth == 0)
+			st->closed = true;
+		return;
+	}
+	if (event == MXML_SAX_ELEMENT_OPEN)
+		st->depth++;
+	mxmlRetain(node);
+}
+
+/*
+ * The tree of a complete, well-formed document of len bytes, or NULL.
+ * mxml wants a C string, so the bytes are copied and an embedded NUL is
+ * refused.  Leading whitespace, which mxml rejects, is skipped: a stray
+ * newline before "<?xml" is a classic of PHP servers.
+ */
+static mxml_node_t *
+load_doc(const char *xml, size_t len)
+{
+	struct load_state st = { 0, false };
+	mxml_node_t *top;
+	char *s;
+
+	while (len > 0 && strchr(" \t\r\n", *xml) != NULL) {
+		xml++;
+		len--;
+	}
+	if (len == 0 || memchr(xml, '\0', len) != NULL)
+		return NULL;
+	if ((s = malloc(len + 1)) == NULL)
+		return NULL;
+	memcpy(s, xml, len);
+	s[len] = '\0';
+	mxmlSetErrorCallback(mxml_error_quiet);
+	mxml_failed = false;
+	top = mxmlSAXLoadString(NULL, s, MXML_OPAQUE_CALLBACK, load_keep, &st);
+	free(s);
+	if (top != NULL && (mxml_failed || !st.closed)) {
+		mxmlDelete(top);
+		top = NULL;
+	}
+	return top;
+}
+
+/* True when s is empty or only XML whitespace. */
+static bool
+is_blank(const char *s)
+{
+	return s == NULL || s[strspn(s, " \t\r\n")] == '\0';
+}
+
+/*
+ * True for nodes that carry nothing: whitespace between elements (pretty
+ * printing), comments and processing instructions.  mxml 3.x stores the
+ * latter two as elements named "!--…" and "?…".
+ */
+static bool
+is_filler(mxml_node_t *n)
+{
+	const char *name;
+
+	if (mxmlGetType(n) == MXML_OPAQUE)
+		return is_blank(mxmlGetOpaque(n));
+	if (mxmlGetType(n) != MXML_ELEMENT)
+		return false;
+	name = mxmlGetElement(n);
+	return strncmp(name, "!--", 3) == 0 || name[0] == '?';
+}
+
+/* True for a real element (not a CDATA section, comment or directive). */
+static bool
+is_element(mxml_node_t *n)
+{
+	const char *name;
+
+	if (mxmlGetType(n) != MXML_ELEMENT)
+		return false;
+	name = mxmlGetElement(n);
+	return name[0] != '!' && name[0] != '?';
+}
+
+/* The first sibling from n on that is not filler, or NULL. */
+static mxml_node_t *
+skip_filler(mxml_node_t *n)
+{
+	while (n != NULL && is_filler(n))
+		n = mxmlGetNextSibling(n);
+	return n;
+}
+
+/* parent's first meaningful child when it is element name, else NULL. */
+static mxml_node_t *
+child_named(mxml_node_t *parent, const char *name)
+{
+	mxml_node_t *n = skip_filler(mxmlGetFirstChild(parent));
+
+	if (n == NULL || !is_element(n) || strcmp(mxmlGetElement(n), name) != 0)
+		return NULL;
+	return n;
+}
+
+/*
+ * The document element: the first real element in document order (mxml
+ * hangs the rest of the document under a leading <?xml …?> or DOCTYPE).
+ * NULL when text comes before it.
+ */
+static mxml_node_t *
+doc_root(mxml_node_t *top)
+{
+	mxml_node_t *n;
+
+	for (n = top; n != NULL; n = mxmlWalkNext(n, NULL, MXML_DESCEND)) {
+		if (is_element(n))
+			return n;
+		if (!is_filler(n) && mxmlGetType(n) != MXML_ELEMENT)
+			return NULL;
+	}
+	return NULL;
+}
+
+/*
+ * The text node n contributes to its parent's character data in *part:
+ * 1 for text or CDATA, 0 for a comment or PI, -1 for an element.
+ */
+static int
+text_part(mxml_node_t *n, const char **part)
+{
+	if (mxmlGetType(n) == MXML_OPAQUE) {
+		*part = mxmlGetOpaque(n);
+		return *part != NULL;
+	}
+	if ((*part = mxmlGetCDATA(n)) != NULL)
+		return 1;
+	return is_element(n) || mxmlGetType(n) != MXML_ELEMENT ? -1 : 0;
+}
+
+/*
+ * The character data of parent: its text and CDATA children concatenated,
+ * entities already decoded by mxml, nothing trimmed.  NULL when parent
+ * holds an element (it is no string) or when out of memory.
+ */
+static char *
+text_of(mxml_node_t *parent)
+{
+	mxml_node_t *n;
+	const char *part;
+	size_t len = 0, plen;
+	char *s;
+	int r;
+
+	for (n = mxmlGetFirstChild(parent); n != NULL; n = mxmlGetNextSibling(n)) {
+		if ((r = text_part(n, &part)) < 0)
+			return NULL;
+		len += r > 0 ? strlen(part) : 0;
+	}
+	if ((s = malloc(len + 1)) == NULL)
+		return NULL;
+	len = 0;
+	for (n = mxmlGetFirstChild(parent); n != NULL; n = mxmlGetNextSibling(n)) {
+		if (text_part(n, &part) <= 0)
+			continue;
+		plen = strlen(part);
+		memcpy(s + len, part, plen);
+		len += plen;
+	}
+	s[len] = '\0';
+	return s;
+}
+
+/*
+ * The type element of an XML-RPC <value> (<string>, <boolean>, …) in
+ * *type, or NULL in *type for an untyped value (plain text, a string).
+ * Returns -1 for a value mixing text and elements or holding two.
+ */
+static int
+value_type(mxml_node_t *value, mxml_node_t **type)
+{
+	mxml_node_t *n;
+
+	*type = NULL;
+	for (n = mxmlGetFirstChild(value); n != NULL; n = mxmlGetNextSibling(n)) {
+		if (!is_element(n))
+			continue;
+		if (*type != NULL)
+			return -1;
+		*type = n;
+	}
+	if (*type == NULL)
+		return 0;
+	/* Typed: only pretty-printing whitespace may sit beside the type. */
+	for (n = mxmlGetFirstChild(value); n != NULL; n = mxmlGetNextSibling(n))
+		if (n != *type && !is_filler(n))
+			return -1;
+	return 0;
+}
+
+/* The success flag held by value: 1, 0, or -1 when not a boolean 0|1. */
+static int
+value_bool(mxml_node_t *value)
+{
+	mxml_node_t *type;
+	char *text;
+	int b = -1;
+
+	if (value_type(value, &type) < 0 || type == NULL ||
+	    strcmp(mxmlGetElement(type), "boolean") != 0)
+		return -1;
+	if ((text = text_of(type)) == NULL)
+		return -1;
+	if (strcmp(text, "1") == 0 || strcmp(text, "0") == 0)
+		b = text[0] == '1';
+	free(text);
+	return b;
+}
+
+/*
+ * The message held by value: a string's text as is (typed or untyped),
+ * "" for any other type.  NULL for a malformed value or out of memory.
+ */
+static char *
+value_message(mxml_node_t *value)
+{
+	mxml_node_t *type;
+
+	if (value_type(value, &type) < 0)
+		return NULL;
+	if (type == NULL)
+		return text_of(value);
+	if (strcmp(mxmlGetElement(type), "string") == 0)
+		return text_of(type);
+	return strdup("");
+}
+
+/*
+ * The <data> of methodResponse > params > param > value > array > data,
+ * or NULL for any other shape (a <fault> among them).
+ */
+static mxml_node_t *
+answer_data(mxml_node_t *top)
+{
+	static const char *const path[] = {
+		"params", "param", "value", "array", "data"
+	};
+	mxml_node_t *n = doc_root(top);
+	size_t i;
+
+	if (n == NULL || strcmp(mxmlGetElement(n), "methodResponse") != 0)
+		return NULL;
+	for (i = 0; n != NULL && i < sizeof(path) / sizeof(path[0]); i++)
+		n = child_named(n, path[i]);
+	return n;
+}
+
+enum fal_err
+fal_xmlrpc_answer_parse(const char *xml, size_t len,
+			struct fal_xmlrpc_answer *out)
+{
+	mxml_node_t *top, *data, *first, *second;
+	enum fal_err rc = FAL_ERR_UNKNOWN_RESPONSE;
+	int ok;
+
+	out->ok = false;
+	out->message = NULL;
+	if (xml == NULL || (top = load_doc(xml, len)) == NULL)
+		return FAL_ERR_UNKNOWN_RESPONSE;
+	if ((data = answer_data(top)) == NULL ||
+	    (first = child_named(data, "value")) == NULL ||
+	    (ok = value_bool(first)) < 0)
+		goto out;
+	second = skip_filler(mxmlGetNextSibling(first));
+	if (second == NULL)
+		out->message = strdup("");
+	else if (is_element(second) &&
+		 strcmp(mxmlGetElement(second), "value") == 0)
+		out->message = value_message(second);
+	if (out->message == NULL)
+		goto out;
+	out->ok = ok;
+	rc = FAL_OK;
+out:
+	mxmlDelete(top);
+	return rc;
+}
+
+void
+fal_xmlrpc_answer_free(struct fal_xmlrpc_answer *a)
+{
+	if (a == NULL)
+		return;
+	free(a->message);
+	a->message = NULL;
+	a->ok = false;
+}
+
+enum fal_err
+fal_xmlrpc_call(struct fal_http *http, const char *rpc_url,
+		const char *user, const char *password,
+		const char *method,
+		const struct fal_xmlrpc_param *params, size_t n,
+		struct fal_xmlrpc_answer *out,
+		struct fal_error *err)
+{
+	static const char *const headers[] = { "Content-Type: text/xml", NULL };
+	struct fal_http_req req = { 0 };
+	struct fal_http_resp resp = { 0 };
+	enum fal_err rc;
+	char *body;
+
+	out->ok = false;
+	out->message = NULL;
+	if ((body = fal_xmlrpc_call_new(method, params, n)) == NULL)
+		return fal_error_set(err, FAL_ERR_INTERNAL,
+				     "cannot build the XML-RPC call");
+	req.method = "POST";
+	req.url = rpc_url;
+	req.headers = headers;
+	req.body = body;
+	req.body_len = strlen(body);
+	req.user = user;
+	req.password = password;
+	rc = fal_http_do(http, &req, &resp, err);
+	free(body);
+	if (rc != FAL_OK)
+		goto out;
+	if (resp.status != 200) {
+		rc = fal_error_set(err, FAL_ERR_REMOTE_CALL_FAILED,
+				   "HTTP %ld", resp.status);
+		goto out;
+	}
+	rc = fal_xmlrpc_answer_parse(resp.body, resp.body_len, out);
+	if (rc != FAL_OK)
+		fal_error_set(err, rc, "not an XML-RPC answer [boolean, value]");
+	else
+		fal_error_clear(err);
+out:
+	fal_http_resp_free(&resp);
+	return rc;
+}

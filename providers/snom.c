@@ -1,0 +1,50 @@
+/*
+ * snom.c - Snom's redirect service (SPEC §2.1), XML-RPC with Basic auth:
+ * redirect.registerPhone(MAC12, url) and redirect.deregisterPhone(MAC12).
+ */
+#include "provider.h"
+#include "xmlrpc_vendor.h"
+
+static const struct fal_refusal snom_refusals[] = {
+	{ FAL_MATCH_EXACT, "Error:malformed_url", FAL_ERR_MALFORMED_URL },
+	{ FAL_MATCH_EXACT, "Error:malformed_mac", FAL_ERR_NOT_VALID_MAC },
+	{ FAL_MATCH_EXACT, "Error:owned_by_other_user", FAL_ERR_DEVICE_OWNED },
+	{ FAL_MATCH_EXACT, NULL, FAL_OK }
+};
+
+/* Deregistering a device Snom does not know is what the client wanted. */
+static const struct fal_refusal snom_deregister_refusals[] = {
+	{ FAL_MATCH_EXACT, "Error:no_such_mac", FAL_OK },
+	{ FAL_MATCH_EXACT, "Error:malformed_mac", FAL_ERR_NOT_VALID_MAC },
+	{ FAL_MATCH_EXACT, "Error:owned_by_other_user", FAL_ERR_DEVICE_OWNED },
+	{ FAL_MATCH_EXACT, NULL, FAL_OK }
+};
+
+static enum fal_err
+snom_register(struct fal_call *call, const struct fal_device *dev)
+{
+	const struct fal_xmlrpc_param params[] = {
+		FAL_XMLRPC_STR(dev->mac.upper12),
+		FAL_XMLRPC_STR(dev->url),
+	};
+
+	return fal_xmlrpc_vendor_call(call, "redirect.registerPhone", params,
+				      2, snom_refusals);
+}
+
+static enum fal_err
+snom_deregister(struct fal_call *call, const struct fal_device *dev)
+{
+	const struct fal_xmlrpc_param params[] = {
+		FAL_XMLRPC_STR(dev->mac.upper12),
+	};
+
+	return fal_xmlrpc_vendor_call(call, "redirect.deregisterPhone", params,
+				      1, snom_deregister_refusals);
+}
+
+const struct fal_provider fal_provider_snom = {
+	.id = FAL_SNOM,
+	.register_device = snom_register,
+	.deregister_device = snom_deregister,
+};

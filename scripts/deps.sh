@@ -1,0 +1,39 @@
+#!/bin/sh
+# Installs the Debian packages Falconieri needs to build, test and run its
+# demo.  A no-op when everything is present; needs root otherwise.
+set -e
+
+wanted=""
+# need_cmd COMMAND PACKAGE: PACKAGE is wanted when COMMAND is not on PATH.
+need_cmd() {
+	command -v "$1" >/dev/null 2>&1 || wanted="$wanted $2"
+}
+# need_pkg PACKAGE: wanted when dpkg does not have it installed.
+need_pkg() {
+	dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'ok installed' ||
+		wanted="$wanted $1"
+}
+
+need_cmd cc gcc
+need_cmd make make
+need_cmd pkg-config pkg-config
+need_pkg libfcgi-dev
+need_pkg libcurl4-openssl-dev
+need_pkg libcjson-dev
+need_pkg libmxml-dev
+need_pkg libssl-dev
+need_pkg libcmocka-dev
+need_cmd nginx nginx-light
+need_cmd python3 python3
+need_cmd curl curl
+need_cmd openssl openssl
+
+[ -z "$wanted" ] && exit 0
+if [ "$(id -u)" != 0 ]; then
+	echo "deps: missing Debian packages:$wanted (run as root, or install them)" >&2
+	exit 1
+fi
+echo "deps: installing$wanted"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends $wanted >/dev/null

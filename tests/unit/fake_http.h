@@ -1,0 +1,48 @@
+/*
+ * fake_http.h - a scripted stand-in for lib/http.c in provider unit tests.
+ *
+ * Linked before libfalconieri.a, it replaces fal_http_new/free/do: each
+ * fal_http_do records the request and returns the next queued answer, so a
+ * test checks what a provider sends and how it reads each vendor answer
+ * without a network.
+ */
+#ifndef FAKE_HTTP_H
+#define FAKE_HTTP_H
+
+#include <stddef.h>
+
+#include "../../lib/err.h"
+#include "../../lib/http.h"
+
+struct fake_http_call {
+	char *method;
+	char *url;
+	char *body;          /* NUL-terminated copy, "" when none */
+	size_t body_len;
+	char *headers[32];   /* NULL-terminated copies */
+	char *user;          /* NULL without Basic auth */
+	char *password;
+};
+
+/* Forgets every recorded call and queued answer. */
+void fake_http_reset(void);
+
+/* Queues an HTTP answer; headers is a raw block ("Link: <..>\r\n") or NULL. */
+void fake_http_push(long status, const char *body, const char *headers);
+
+/* Queues a transport failure (FAL_ERR_CONNECTION_FAILED, ...). */
+void fake_http_push_error(enum fal_err code, const char *message);
+
+/* Number of requests made since the last reset. */
+size_t fake_http_ncalls(void);
+
+/* The i-th request made, or NULL. */
+const struct fake_http_call *fake_http_call_at(size_t i);
+
+/* Value of header name in call i ("" when absent). */
+const char *fake_http_call_header(size_t i, const char *name);
+
+/* A client to hand to providers. */
+struct fal_http *fake_http_client(void);
+
+#endif

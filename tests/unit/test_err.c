@@ -1,0 +1,135 @@
+/* test_err.c - lib/err.c: the table of outcomes and struct fal_error. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <string.h>
+
+#include "../../lib/err.h"
+
+static void
+test_every_value_has_code_and_status(void **state)
+{
+	int e, s;
+
+	(void)state;
+	for (e = 0; e < FAL_ERR__MAX; e++) {
+		assert_non_null(fal_err_code(e));
+		assert_true(fal_err_code(e)[0] != '\0');
+		s = fal_err_status(e);
+		if (s != 200 && s != 400 && s != 401 && s != 404 && s != 405 &&
+		    s != 413 && s != 500)
+			fail_msg("%s has status %d", fal_err_code(e), s);
+		/* Only FAL_OK is a success. */
+		assert_int_equal(s == 200, e == FAL_OK);
+	}
+}
+
+static void
+test_codes_unique(void **state)
+{
+	int a, b;
+
+	(void)state;
+	for (a = 0; a < FAL_ERR__MAX; a++)
+		for (b = a + 1; b < FAL_ERR__MAX; b++)
+			if (strcmp(fal_err_code(a), fal_err_code(b)) == 0)
+				fail_msg("%d and %d share \"%s\"", a, b,
+					 fal_err_code(a));
+}
+
+static void
+test_spec_codes(void **state)
+{
+	static const struct {
+		enum fal_err e;
+		int status;
+		const char *code;
+	} spec[] = {
+		{ FAL_OK, 200, "ok" },
+		{ FAL_ERR_UNAUTHORIZED, 401, "unauthorized" },
+		{ FAL_ERR_PROVIDER_NOT_SUPPORTED, 404, "provider_not_supported" },
+		{ FAL_ERR_MISSING_MAC, 400, "missing_mac_address" },
+		{ FAL_ERR_MALFORMED_MAC, 400, "malformed_mac_address" },
+		{ FAL_ERR_REQUEST_TOO_LARGE, 413, "request_too_large" },
+		{ FAL_ERR_UNPARSABLE_URL, 400, "unable_to_parse_url" },
+		{ FAL_ERR_MISSING_CRC, 400, "missing_mac-id_crc" },
+		{ FAL_ERR_INVALID_CRC, 400, "invalid_mac-id_crc_format" },
+		{ FAL_ERR_CONNECTION_FAILED, 500,
+		  "connection_to_remote_provider_failed" },
+		{ FAL_ERR_UNKNOWN_RESPONSE, 500,
+		  "unknown_response_from_provider" },
+		{ FAL_ERR_DEVICE_OWNED, 500, "device_owned_by_other_user" },
+		{ FAL_ERR_NOT_FOUND, 404, "not_found" },
+		{ FAL_ERR_METHOD_NOT_ALLOWED, 405, "method_not_allowed" },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(spec) / sizeof(spec[0]); i++) {
+		assert_int_equal(fal_err_status(spec[i].e), spec[i].status);
+		assert_string_equal(fal_err_code(spec[i].e), spec[i].code);
+	}
+}
+
+static void
+test_out_of_range(void **state)
+{
+	(void)state;
+	assert_int_equal(fal_err_status(FAL_ERR__MAX), 500);
+	assert_string_equal(fal_err_code(FAL_ERR__MAX), "internal_error");
+	assert_int_equal(fal_err_status((enum fal_err)-1), 500);
+}
+
+static void
+test_error_set_formats(void **state)
+{
+	struct fal_error err;
+
+	(void)state;
+	assert_int_equal(fal_error_set(&err, FAL_ERR_CONNECTION_FAILED,
+				       "%s after %d ms", "timeout", 30),
+			 FAL_ERR_CONNECTION_FAILED);
+	assert_int_equal(err.code, FAL_ERR_CONNECTION_FAILED);
+	assert_string_equal(err.message, "timeout after 30 ms");
+
+	assert_int_equal(fal_error_set(&err, FAL_ERR_MALFORMED_URL, NULL),
+			 FAL_ERR_MALFORMED_URL);
+	assert_string_equal(err.message, "");
+
+	fal_error_set(&err, FAL_ERR_INTERNAL, "x");
+	fal_error_clear(&err);
+	assert_int_equal(err.code, FAL_OK);
+	assert_string_equal(err.message, "");
+}
+
+static void
+test_error_set_truncates(void **state)
+{
+	char long_text[FAL_ERROR_MESSAGE_MAX * 2];
+	struct fal_error err;
+
+	(void)state;
+	memset(long_text, 'v', sizeof(long_text) - 1);
+	long_text[sizeof(long_text) - 1] = '\0';
+	fal_error_set(&err, FAL_ERR_UNKNOWN_PROVIDER_ERROR, "%s", long_text);
+	assert_int_equal(strlen(err.message), FAL_ERROR_MESSAGE_MAX - 1);
+	assert_memory_equal(err.message, long_text, FAL_ERROR_MESSAGE_MAX - 1);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_every_value_has_code_and_status),
+		cmocka_unit_test(test_codes_unique),
+		cmocka_unit_test(test_spec_codes),
+		cmocka_unit_test(test_out_of_range),
+		cmocka_unit_test(test_error_set_formats),
+		cmocka_unit_test(test_error_set_truncates),
+	};
+
+	return cmocka_run_group_tests_name("err", tests, NULL, NULL);
+}
