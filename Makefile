@@ -37,15 +37,16 @@ $(BUILD)/libfalconieri.a: $(LIB_OBJ)
 $(BUILD)/falconieri: $(CGI_OBJ) $(BUILD)/libfalconieri.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(BUILD)/libfalconieri.a
-	@mkdir -p $(dir $@)
+# Provider tests (test_provider_*) run against a scripted transport instead
+# of lib/http.c: its symbols, linked first, keep http.o out of the link.
+FAKE_BIN  := $(filter $(BUILD)/tests/test_provider_%,$(UNIT_BIN))
+PLAIN_BIN := $(filter-out $(FAKE_BIN),$(UNIT_BIN))
+
+$(PLAIN_BIN): $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(BUILD)/libfalconieri.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
 
-# Provider tests run against a scripted transport instead of lib/http.c:
-# its symbols, linked first, keep http.o out of the link.
-$(BUILD)/tests/test_provider_%: $(BUILD)/tests/unit/test_provider_%.o \
+$(FAKE_BIN): $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o \
 		$(BUILD)/tests/unit/fake_http.o $(BUILD)/libfalconieri.a
-	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
 
 # Installs the Debian packages the build, the tests and `make run` need;

@@ -118,7 +118,6 @@ setup_signals(sigset_t *stop)
 	sa.sa_handler = on_wake;
 	sigemptyset(&sa.sa_mask);
 	sigaction(WAKE_SIGNAL, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
 	sigemptyset(stop);
 	sigaddset(stop, SIGTERM);
 	sigaddset(stop, SIGINT);

@@ -4,6 +4,7 @@
  * socket) or answers one CGI request.
  */
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -174,6 +175,9 @@ main(int argc, char **argv)
 		fal_config_free(&cfg);
 		return 0;
 	}
+	/* curl runs with CURLOPT_NOSIGNAL: a vendor closing on us must not kill
+	 * the process, nor must a client gone before its CGI answer. */
+	signal(SIGPIPE, SIG_IGN);
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	FCGX_Init();
 	fd = listen_socket(opts.listen);

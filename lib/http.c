@@ -163,8 +163,8 @@ set_method(CURL *curl, const struct fal_http_req *req)
 		return false;
 	}
 	if (body) {
-		curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE,
-				 (curl_off_t)(req->body != NULL ? req->body_len : 0));
+		curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)
+				 (req->body != NULL ? req->body_len : 0));
 		curl_easy_setopt(curl, CURLOPT_POSTFIELDS,
 				 req->body != NULL ? req->body : "");
 	}
@@ -251,7 +251,7 @@ classify(CURLcode rc)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(connect_failures) / sizeof(connect_failures[0]); i++)
+	for (i = 0; i < sizeof(connect_failures) / sizeof(*connect_failures); i++)
 		if (connect_failures[i] == rc)
 			return FAL_ERR_CONNECTION_FAILED;
 	return rc == CURLE_OUT_OF_MEMORY ? FAL_ERR_INTERNAL

@@ -92,7 +92,8 @@ fal_xmlrpc_call_new(const char *method,
 	char *s = NULL;
 	size_t i;
 
-	if ((doc = mxmlNewElement(MXML_NO_PARENT, "?xml version=\"1.0\"?")) == NULL)
+	doc = mxmlNewElement(MXML_NO_PARENT, "?xml version=\"1.0\"?");
+	if (doc == NULL)
 		return NULL;
 	if ((call = mxmlNewElement(doc, "methodCall")) == NULL ||
 	    add_text(call, "methodName", method) == NULL ||
@@ -110,15 +111,16 @@ out:
 /* Where a document stands while mxml streams it (see load_doc). */
 struct load_state {
 	int depth;     /* elements open */
+	int roots;     /* elements opened at depth 0 */
 	bool closed;   /* the root element's end tag was read */
 };
 
 /*
  * SAX callback keeping every node, as a plain load would, while counting
  * element depth: mxml 3.x returns a tree without any error for input cut
- * off after an inner end tag (or inside the root's), and stops silently at
- * invalid UTF-8, so "the root element was closed" is the only proof that
- * the whole document was read.
+ * off after an inner end tag, and stops silently at invalid UTF-8, so "the
+ * root element was closed" is the proof that the whole document was read.
+ * Under a top node of ours, mxml also takes a second root without a word.
  */
 static void
 load_keep(mxml_node_t *node, mxml_sax_event_t event, void *data)
@@ -130,42 +132,59 @@ load_keep(mxml_node_t *node, mxml_sax_event_t event, void *data)
 			st->closed = true;
 		return;
 	}
-	if (event == MXML_SAX_ELEMENT_OPEN)
-		st->depth++;
+	if (event == MXML_SAX_ELEMENT_OPEN && st->depth++ == 0)
+		st->roots++;
 	mxmlRetain(node);
 }
 
+/* True for XML's whitespace (and not for NUL, unlike strchr). */
+static bool
+is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
 /*
- * The tree of a complete, well-formed document of len bytes, or NULL.
- * mxml wants a C string, so the bytes are copied and an embedded NUL is
- * refused.  Leading whitespace, which mxml rejects, is skipped: a stray
- * newline before "<?xml" is a classic of PHP servers.
+ * A node holding the nodes of a complete, well-formed document of len
+ * bytes, or NULL.  mxml wants a C string, so the bytes are copied and an
+ * embedded NUL is refused.  Leading whitespace, which mxml rejects, is
+ * skipped: a stray newline before "<?xml" is a classic of PHP servers.  A
+ * document ends with '>' (the root's end tag, or a comment after it) and
+ * whitespace; checking it catches a cut inside the root's end tag, which
+ * mxml 3.x takes as complete ("</methodResponse").  The document is loaded
+ * under a node of ours because mxml 3.x leaks a root element whose start
+ * tag it cannot parse (bad attribute) when it has no parent to hang it on.
  */
 static mxml_node_t *
 load_doc(const char *xml, size_t len)
 {
-	struct load_state st = { 0, false };
-	mxml_node_t *top;
+	struct load_state st = { 0, 0, false };
+	mxml_node_t *top, *loaded;
 	char *s;
 
-	while (len > 0 && strchr(" \t\r\n", *xml) != NULL) {
+	while (len > 0 && is_space(*xml)) {
 		xml++;
 		len--;
 	}
-	if (len == 0 || memchr(xml, '\0', len) != NULL)
+	while (len > 0 && is_space(xml[len - 1]))
+		len--;
+	if (len == 0 || xml[len - 1] != '>' || memchr(xml, '\0', len) != NULL)
 		return NULL;
 	if ((s = malloc(len + 1)) == NULL)
 		return NULL;
 	memcpy(s, xml, len);
 	s[len] = '\0';
+	if ((top = mxmlNewElement(MXML_NO_PARENT, "document")) == NULL)
+		goto out;
 	mxmlSetErrorCallback(mxml_error_quiet);
 	mxml_failed = false;
-	top = mxmlSAXLoadString(NULL, s, MXML_OPAQUE_CALLBACK, load_keep, &st);
-	free(s);
-	if (top != NULL && (mxml_failed || !st.closed)) {
+	loaded = mxmlSAXLoadString(top, s, MXML_OPAQUE_CALLBACK, load_keep, &st);
+	if (loaded == NULL || mxml_failed || !st.closed || st.roots != 1) {
 		mxmlDelete(top);
 		top = NULL;
 	}
+out:
+	free(s);
 	return top;
 }
 
@@ -227,22 +246,24 @@ child_named(mxml_node_t *parent, const char *name)
 }
 
 /*
- * The document element: the first real element in document order (mxml
- * hangs the rest of the document under a leading <?xml …?> or DOCTYPE).
- * NULL when text comes before it.
+ * The document element: the one real element among top's children, which
+ * may also hold the <?xml …?> declaration, a DOCTYPE, comments and
+ * whitespace.  NULL when anything else (text, CDATA) sits beside it.
  */
 static mxml_node_t *
 doc_root(mxml_node_t *top)
 {
-	mxml_node_t *n;
+	mxml_node_t *n, *root = NULL;
 
-	for (n = top; n != NULL; n = mxmlWalkNext(n, NULL, MXML_DESCEND)) {
+	for (n = mxmlGetFirstChild(top); n != NULL; n = mxmlGetNextSibling(n)) {
 		if (is_element(n))
-			return n;
-		if (!is_filler(n) && mxmlGetType(n) != MXML_ELEMENT)
+			root = n;
+		else if (!is_filler(n) &&
+			 (mxmlGetType(n) != MXML_ELEMENT ||
+			  strncmp(mxmlGetElement(n), "!DOCTYPE", 8) != 0))
 			return NULL;
 	}
-	return NULL;
+	return root;
 }
 
 /*

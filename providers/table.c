@@ -7,15 +7,18 @@ extern const struct fal_provider fal_provider_snom;
 extern const struct fal_provider fal_provider_gigaset;
 extern const struct fal_provider fal_provider_fanvil;
 extern const struct fal_provider fal_provider_yealink;
+extern const struct fal_provider fal_provider_ymcs;
+extern const struct fal_provider fal_provider_grape;
+extern const struct fal_provider fal_provider_sraps;
 
 static const struct fal_provider *const providers[FAL_PROVIDER__MAX] = {
 	&fal_provider_snom,   /* FAL_SNOM */
 	&fal_provider_gigaset, /* FAL_GIGASET */
 	&fal_provider_fanvil, /* FAL_FANVIL */
 	&fal_provider_yealink, /* FAL_YEALINK */
-	NULL,                 /* FAL_YMCS */
-	NULL,                 /* FAL_GRAPE */
-	NULL,                 /* FAL_SRAPS */
+	&fal_provider_ymcs,   /* FAL_YMCS */
+	&fal_provider_grape,  /* FAL_GRAPE */
+	&fal_provider_sraps,  /* FAL_SRAPS */
 };
 
 const struct fal_provider *

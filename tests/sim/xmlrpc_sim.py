@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """Simulators of the four XML-RPC redirect services of SPEC §2.1.
 
-Each simulator is an XML-RPC server (xmlrpc.server over a threading HTTP
-server) that checks HTTP Basic auth, records every call it receives and
-answers with the vendor's own semantics: one registry mac -> url for the
-account, a "foreign" set of MACs registered by other accounts, and the
+Each simulator is a threading SimpleXMLRPCServer whose request handler
+checks HTTP Basic auth, records every call it receives and answers with
+the vendor's own semantics: one registry mac -> url for the account, a
+"foreign" set of MACs registered by other accounts, and the
 vendor's refusal texts.  Every answer is the vendors' shape, one param
 holding an array [boolean, message].
 
@@ -29,7 +29,6 @@ Standalone, for the demo:
 import argparse
 import base64
 import hashlib
-import http.server
 import json
 import random
 import re
@@ -78,7 +77,7 @@ class Call:
         return "Call(%r, %r)" % (self.method, self.params)
 
 
-class _HTTPServer(socketserver.ThreadingMixIn, http.server.HTTPServer):
+class _Server(socketserver.ThreadingMixIn, xmlrpc.server.SimpleXMLRPCServer):
     daemon_threads = True
     allow_reuse_address = True
     verbose = False
@@ -89,10 +88,16 @@ class _HTTPServer(socketserver.ThreadingMixIn, http.server.HTTPServer):
             super().handle_error(request, client_address)
 
 
-class _Handler(http.server.BaseHTTPRequestHandler):
+class _Handler(xmlrpc.server.SimpleXMLRPCRequestHandler):
+    """Checks Basic auth, records the call, then answers as scripted or
+    through the server's dispatcher (the vendor's semantics)."""
+
     # HTTP/1.1: keeps connections alive (curl reuses them) and answers
     # "Expect: 100-continue" at once instead of letting curl wait.
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in separate writes: without this, Nagle and
+    # delayed ACKs add 40 ms to every call on a kept-alive connection.
+    disable_nagle_algorithm = True
     sim = None  # set per server class
 
     def log_message(self, fmt, *args):
@@ -127,14 +132,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             return
         behaviour = sim.behaviour_for(method, params)
         if behaviour is None:
-            try:
-                answer = sim.dispatch(method, params)
-            except _Fault as f:
-                self._xml(xmlrpc.client.dumps(
-                    xmlrpc.client.Fault(f.code, f.text),
-                    methodresponse=True).encode())
-                return
-            self._xml(_response(answer))
+            self._xml(self.server._marshaled_dispatch(body))
             return
         self._scripted(behaviour)
 
@@ -224,13 +222,6 @@ _PRETTY = b"""<?xml version="1.0" encoding="UTF-8"?>
 """
 
 
-class _Fault(Exception):
-    def __init__(self, code, text):
-        super().__init__(text)
-        self.code = code
-        self.text = text
-
-
 class VendorSim:
     """One vendor's redirect service on 127.0.0.1 (port 0: any free one)."""
 
@@ -249,8 +240,10 @@ class VendorSim:
         self.scripts = {}    # (MAC12 or None, method or None) -> behaviour
         self.stopping = threading.Event()
         handler = type("Handler", (_Handler,), {"sim": self})
-        self.server = _HTTPServer((host, port), handler)
+        self.server = _Server((host, port), requestHandler=handler,
+                              logRequests=verbose, allow_none=False)
         self.server.verbose = verbose
+        self.server.register_instance(self)
         self.host, self.port = self.server.server_address[:2]
         self.thread = None
 
@@ -342,16 +335,19 @@ class VendorSim:
                     return self.scripts[key]
         return None
 
-    def dispatch(self, method, params):
+    # SimpleXMLRPCServer's hook: the vendor's answer [ok, message], or a
+    # fault for an unknown method or wrong parameters.
+    def _dispatch(self, method, params):
         name = self.methods.get(method)
         if name is None:
-            raise _Fault(1, 'method "%s" is not supported' % method)
+            raise xmlrpc.client.Fault(1, 'method "%s" is not supported'
+                                      % method)
         fn = getattr(self, name)
         try:
             with self.lock:
-                return fn(*params)
+                return list(fn(*params))
         except TypeError as e:
-            raise _Fault(2, "bad parameters: %s" % e)
+            raise xmlrpc.client.Fault(2, "bad parameters: %s" % e)
 
 
 def _valid_url(url):

@@ -1,0 +1,32 @@
+/*
+ * rest_url.h - the URLs of the REST vendors, through libcurl's URL API:
+ * checking base_url, resolving the links a vendor hands out and keeping
+ * them on base_url's origin, so that no signed request ever leaves it.
+ */
+#ifndef FAL_REST_URL_H
+#define FAL_REST_URL_H
+
+#include "../lib/err.h"
+
+/* Whether url is an absolute http(s) URL with a host and no user info. */
+int fal_rest_url_ok(const char *url);
+
+/* Whether a and b share scheme, host (any case) and port (443/80 by default). */
+int fal_rest_same_origin(const char *a, const char *b);
+
+/*
+ * Resolves ref, absolute or relative to the URL doc it was found in, into
+ * *out (malloc'd).  FAL_OK; FAL_ERR_UNKNOWN_RESPONSE when ref is no URL,
+ * carries user info, or leaves origin's scheme, host and port;
+ * FAL_ERR_INTERNAL when out of memory.
+ */
+enum fal_err fal_rest_url_resolve(const char *origin, const char *doc,
+				  const char *ref, char **out);
+
+/*
+ * url with segment added to its path ("/" in between unless the path
+ * already ends with one), query kept; malloc'd, or NULL.
+ */
+char *fal_rest_url_append(const char *url, const char *segment);
+
+#endif

@@ -1,0 +1,128 @@
+/*
+ * ymcs.c - Yealink Management Cloud Service (SPEC §2.2), REST with an
+ * OAuth2 client-credentials token.  Register: delDevices (its answer does
+ * not count), then addDevicesByMac, or POST /v2/rps/devices when the
+ * client gave the serial number, then listDevicePins for device_pin.
+ * Deregister: delDevices.
+ */
+#include "ymcs.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "rest_text.h"
+#include "rest_url.h"
+#include "ymcs_json.h"
+
+/* Reads an answer into an outcome (the ymcs_json.h readers). */
+typedef enum fal_err (*ymcs_reader)(long status, const char *body,
+				    size_t len, struct fal_error *err);
+
+/*
+ * POSTs body (freed here; NULL means out of memory) to path and reads the
+ * answer with read, or ignores it when read is NULL.
+ */
+static enum fal_err
+ymcs_step(struct fal_call *call, const char *path, char *body,
+	  ymcs_reader read)
+{
+	struct fal_http_resp resp = { 0 };
+	enum fal_err rc;
+
+	if (body == NULL)
+		return fal_error_set(call->err, FAL_ERR_INTERNAL, NULL);
+	rc = fal_ymcs_post(call, path, body, &resp);
+	if (rc == FAL_OK && read != NULL)
+		rc = read(resp.status, resp.body, resp.body_len, call->err);
+	fal_http_resp_free(&resp);
+	free(body);
+	return rc;
+}
+
+/*
+ * Looks up the device's PIN; any failure just leaves has_pin false, since
+ * the device is registered by then.
+ */
+static void
+ymcs_pin(struct fal_call *call, const struct fal_device *dev)
+{
+	struct fal_http_resp resp = { 0 };
+	struct fal_error saved = *call->err;
+	char *body = fal_ymcs_pins_body(dev->mac.lower12);
+
+	call->has_pin = false;
+	call->pin[0] = '\0';
+	if (body != NULL &&
+	    fal_ymcs_post(call, "/v2/rps/listDevicePins", body, &resp) == FAL_OK &&
+	    fal_ymcs_pin_read(resp.status, resp.body, resp.body_len,
+			      dev->mac.lower12, call->pin,
+			      sizeof(call->pin)) == 0)
+		call->has_pin = true;
+	*call->err = saved;
+	fal_http_resp_free(&resp);
+	free(body);
+}
+
+/* Our secret never leaves in an answer, even if the vendor echoes it. */
+static enum fal_err
+ymcs_done(struct fal_call *call, enum fal_err rc)
+{
+	if (rc != FAL_OK)
+		fal_rest_redact(call->err->message, call->conf->client_secret);
+	return rc;
+}
+
+static enum fal_err
+ymcs_register(struct fal_call *call, const struct fal_device *dev)
+{
+	const char *mac = dev->mac.lower12;
+	enum fal_err rc;
+
+	/*
+	 * Removing an older registration first makes the add a replacement.
+	 * Whatever YMCS answers does not count; not reaching it (or getting
+	 * no token) does, since the add would meet the same fate.
+	 */
+	rc = ymcs_step(call, "/v2/rps/delDevices", fal_ymcs_del_body(mac), NULL);
+	if (rc != FAL_OK)
+		return ymcs_done(call, rc);
+	if (dev->sn != NULL)
+		rc = ymcs_step(call, "/v2/rps/devices",
+			       fal_ymcs_device_body(mac, dev->sn, dev->url),
+			       fal_ymcs_device_read);
+	else
+		rc = ymcs_step(call, "/v2/rps/addDevicesByMac",
+			       fal_ymcs_add_body(mac, dev->url),
+			       fal_ymcs_add_read);
+	if (rc != FAL_OK)
+		return ymcs_done(call, rc);
+	ymcs_pin(call, dev);
+	return FAL_OK;
+}
+
+static enum fal_err
+ymcs_deregister(struct fal_call *call, const struct fal_device *dev)
+{
+	return ymcs_done(call, ymcs_step(call, "/v2/rps/delDevices",
+					 fal_ymcs_del_body(dev->mac.lower12),
+					 fal_ymcs_del_read));
+}
+
+/* Refuses at start a base_url that is not an absolute http(s) URL. */
+static int
+ymcs_prepare(struct fal_provider_conf *conf, char *errbuf, size_t len)
+{
+	if (fal_rest_url_ok(conf->base_url))
+		return 0;
+	snprintf(errbuf, len, "ymcs: base_url is not an absolute http(s) URL");
+	return -1;
+}
+
+const struct fal_provider fal_provider_ymcs = {
+	.id = FAL_YMCS,
+	.uses_sn = true,
+	.answers_pin = true,
+	.prepare = ymcs_prepare,
+	.register_device = ymcs_register,
+	.deregister_device = ymcs_deregister,
+};

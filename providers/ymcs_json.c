@@ -1,0 +1,413 @@
+/* ymcs_json.c - see ymcs_json.h. */
+#include "ymcs_json.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "refusal.h"
+#include "rest_text.h"
+
+/* The account may not use addDevicesByMac (SPEC §2.2). */
+#define YMCS_CODE_FORBIDDEN_CALL "900403"
+
+/* Codes match as written; texts anywhere, ignoring case (SPEC §1.1). */
+static const struct fal_refusal ymcs_refusals[] = {
+	{ FAL_MATCH_EXACT, "800001", FAL_ERR_NOT_VALID_MAC },
+	{ FAL_MATCH_EXACT, "800003", FAL_ERR_DEVICE_OWNED },
+	{ FAL_MATCH_EXACT, "800004", FAL_ERR_DEVICE_OWNED },
+	{ FAL_MATCH_CONTAINS, "device.mac.invalid", FAL_ERR_NOT_VALID_MAC },
+	{ FAL_MATCH_CONTAINS, "device already managed", FAL_ERR_DEVICE_OWNED },
+	{ FAL_MATCH_CONTAINS, "resource already exists", FAL_ERR_DEVICE_OWNED },
+	{ FAL_MATCH_EXACT, NULL, FAL_OK }
+};
+
+/* What an error payload says: its code (as text) and its words. */
+struct ymcs_words {
+	char code[32];
+	char text[FAL_ERROR_MESSAGE_MAX];
+};
+
+/* Prints json compactly and frees it; NULL when either is NULL. */
+static char *
+print_free(cJSON *json)
+{
+	char *s = json != NULL ? cJSON_PrintUnformatted(json) : NULL;
+
+	cJSON_Delete(json);
+	return s;
+}
+
+/* ["item"], or NULL. */
+static cJSON *
+string_array(const char *item)
+{
+	const char *items[] = { item };
+
+	return cJSON_CreateStringArray(items, 1);
+}
+
+char *
+fal_ymcs_token_body(void)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	if (cJSON_AddStringToObject(o, "grant_type", "client_credentials") == NULL) {
+		cJSON_Delete(o);
+		return NULL;
+	}
+	return print_free(o);
+}
+
+char *
+fal_ymcs_del_body(const char *mac12)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON *ids = string_array(mac12);
+
+	if (ids == NULL || cJSON_AddStringToObject(o, "deviceIdType", "mac") == NULL ||
+	    !cJSON_AddItemToObject(o, "deviceIds", ids)) {
+		cJSON_Delete(ids);
+		cJSON_Delete(o);
+		return NULL;
+	}
+	return print_free(o);
+}
+
+char *
+fal_ymcs_add_body(const char *mac12, const char *url)
+{
+	cJSON *list = cJSON_CreateArray();
+	cJSON *o = cJSON_CreateObject();
+
+	if (cJSON_AddStringToObject(o, "mac", mac12) == NULL ||
+	    cJSON_AddStringToObject(o, "uniqueServerUrl", url) == NULL ||
+	    !cJSON_AddItemToArray(list, o)) {
+		cJSON_Delete(o);
+		cJSON_Delete(list);
+		return NULL;
+	}
+	return print_free(list);
+}
+
+char *
+fal_ymcs_device_body(const char *mac12, const char *sn, const char *url)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	if (cJSON_AddStringToObject(o, "mac", mac12) == NULL ||
+	    cJSON_AddStringToObject(o, "sn", sn) == NULL ||
+	    cJSON_AddStringToObject(o, "uniqueServerUrl", url) == NULL) {
+		cJSON_Delete(o);
+		return NULL;
+	}
+	return print_free(o);
+}
+
+char *
+fal_ymcs_pins_body(const char *mac12)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON *macs = string_array(mac12);
+
+	if (macs == NULL || !cJSON_AddItemToObject(o, "macs", macs)) {
+		cJSON_Delete(macs);
+		cJSON_Delete(o);
+		return NULL;
+	}
+	return print_free(o);
+}
+
+/* The answer as JSON, or NULL when it is none. */
+static cJSON *
+parse(const char *body, size_t len)
+{
+	return body != NULL ? cJSON_ParseWithLength(body, len) : NULL;
+}
+
+/* Whether s is a non-empty run of printable ASCII without blanks. */
+static int
+printable_token(const char *s)
+{
+	if (s == NULL || *s == '\0')
+		return 0;
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s <= 0x20 || (unsigned char)*s >= 0x7f)
+			return 0;
+	return 1;
+}
+
+/* Whether v is a number without fraction that a long long holds. */
+static int
+integral(const cJSON *v)
+{
+	if (!cJSON_IsNumber(v) || !(v->valuedouble > -1e15 && v->valuedouble < 1e15))
+		return 0;
+	return (double)(long long)v->valuedouble == v->valuedouble;
+}
+
+/* Fills w from an error object: code (string or integer), message or error. */
+static void
+words_from(const cJSON *o, struct ymcs_words *w)
+{
+	const cJSON *code = cJSON_GetObjectItemCaseSensitive(o, "code");
+	const char *text = fal_rest_json_string(o, "message");
+
+	memset(w, 0, sizeof(*w));
+	if (cJSON_IsString(code))
+		fal_rest_text_copy(w->code, sizeof(w->code), code->valuestring,
+				   strlen(code->valuestring));
+	else if (integral(code))
+		snprintf(w->code, sizeof(w->code), "%lld",
+			 (long long)code->valuedouble);
+	if (text == NULL || *text == '\0')
+		text = fal_rest_json_string(o, "error");
+	if (text != NULL)
+		fal_rest_text_copy(w->text, sizeof(w->text), text, strlen(text));
+}
+
+/* The refusal w names (its code first), or NULL. */
+static const struct fal_refusal *
+words_refusal(const struct ymcs_words *w)
+{
+	const struct fal_refusal *r = NULL;
+
+	if (w->code[0] != '\0')
+		r = fal_refusal_find(ymcs_refusals, w->code);
+	if (r == NULL && w->text[0] != '\0')
+		r = fal_refusal_find(ymcs_refusals, w->text);
+	return r;
+}
+
+/* Maps w: a known refusal, else unknown_provider_error with the words. */
+static enum fal_err
+words_map(const struct ymcs_words *w, struct fal_error *err)
+{
+	const struct fal_refusal *r = words_refusal(w);
+	enum fal_err code = r != NULL ? r->code : FAL_ERR_UNKNOWN_PROVIDER_ERROR;
+
+	if (w->text[0] != '\0')
+		return fal_error_set(err, code, "%s", w->text);
+	return fal_error_set(err, code, "YMCS error code %s", w->code);
+}
+
+enum fal_err
+fal_ymcs_error_map(long status, const char *body, size_t len,
+		   struct fal_error *err)
+{
+	struct ymcs_words w = { 0 };
+	cJSON *json = parse(body, len);
+
+	if (cJSON_IsObject(json))
+		words_from(json, &w);
+	cJSON_Delete(json);
+	if (w.code[0] == '\0' && w.text[0] == '\0')
+		return fal_error_set(err, FAL_ERR_REMOTE_CALL_FAILED,
+				     "YMCS answered HTTP %ld", status);
+	return words_map(&w, err);
+}
+
+enum fal_err
+fal_ymcs_token_read(long status, const char *body, size_t len, char **token,
+		    long long *expires_in, struct fal_error *err)
+{
+	cJSON *json, *exp;
+	const char *tok;
+	enum fal_err rc;
+
+	*token = NULL;
+	if (status != 200)
+		return fal_ymcs_error_map(status, body, len, err);
+	json = parse(body, len);
+	tok = fal_rest_json_string(json, "access_token");
+	exp = cJSON_GetObjectItemCaseSensitive(json, "expires_in");
+	if (!cJSON_IsObject(json) || !printable_token(tok) ||
+	    !cJSON_IsNumber(exp) || !(exp->valuedouble >= 1)) {
+		rc = fal_error_set(err, FAL_ERR_UNKNOWN_RESPONSE,
+				   "YMCS token answer without a usable "
+				   "access_token and expires_in");
+		goto out;
+	}
+	*expires_in = exp->valuedouble > 1e9 ? 1000000000LL :
+	    (long long)exp->valuedouble;
+	*token = strdup(tok);
+	rc = *token != NULL ? FAL_OK : fal_error_set(err, FAL_ERR_INTERNAL, NULL);
+out:
+	cJSON_Delete(json);
+	return rc;
+}
+
+/*
+ * The words of the first error of an add/delete answer: errorInfo as a
+ * string, or as an error object.  Returns 0, or -1 when there is none.
+ */
+static int
+first_error(const cJSON *answer, struct ymcs_words *w)
+{
+	const cJSON *errors = cJSON_GetObjectItemCaseSensitive(answer, "errors");
+	const cJSON *info;
+
+	memset(w, 0, sizeof(*w));
+	if (!cJSON_IsArray(errors))
+		return -1;
+	info = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(errors, 0),
+						"errorInfo");
+	if (cJSON_IsString(info))
+		fal_rest_text_copy(w->text, sizeof(w->text), info->valuestring,
+				   strlen(info->valuestring));
+	else if (cJSON_IsObject(info))
+		words_from(info, w);
+	return w->text[0] != '\0' || w->code[0] != '\0' ? 0 : -1;
+}
+
+/* Reads a 2xx add answer {"total","successCount","failureCount","errors"}. */
+static enum fal_err
+add_answer(const cJSON *json, struct fal_error *err)
+{
+	const cJSON *ok = cJSON_GetObjectItemCaseSensitive(json, "successCount");
+	const cJSON *ko = cJSON_GetObjectItemCaseSensitive(json, "failureCount");
+	struct ymcs_words w;
+
+	if (!cJSON_IsObject(json) || !cJSON_IsNumber(ok) || !cJSON_IsNumber(ko))
+		return fal_error_set(err, FAL_ERR_UNKNOWN_RESPONSE,
+				     "YMCS answer without successCount and "
+				     "failureCount");
+	if (ko->valuedouble > 0) {
+		if (first_error(json, &w) != 0)
+			return fal_error_set(err, FAL_ERR_UNKNOWN_RESPONSE,
+					     "YMCS reported a failure without "
+					     "errors[0].errorInfo");
+		return words_map(&w, err);
+	}
+	if (!(ok->valuedouble > 0))
+		return fal_error_set(err, FAL_ERR_REMOTE_CALL_FAILED,
+				     "YMCS added no device");
+	return FAL_OK;
+}
+
+/* Whether status is a success. */
+static int
+is_2xx(long status)
+{
+	return status >= 200 && status <= 299;
+}
+
+enum fal_err
+fal_ymcs_add_read(long status, const char *body, size_t len,
+		  struct fal_error *err)
+{
+	struct ymcs_words w = { 0 };
+	cJSON *json = parse(body, len);
+	enum fal_err rc;
+
+	if (is_2xx(status)) {
+		rc = add_answer(json, err);
+		goto out;
+	}
+	if (cJSON_IsObject(json))
+		words_from(json, &w);
+	if (strcmp(w.code, YMCS_CODE_FORBIDDEN_CALL) != 0) {
+		rc = fal_ymcs_error_map(status, body, len, err);
+		goto out;
+	}
+	rc = fal_error_set(err, FAL_ERR_UNKNOWN_PROVIDER_ERROR,
+			   "YMCS does not let this account register devices by "
+			   "MAC only (code 900403: %s); send the device serial "
+			   "number as \"sn\", or ask Yealink to enable MAC-only "
+			   "registration", w.text);
+out:
+	cJSON_Delete(json);
+	return rc;
+}
+
+enum fal_err
+fal_ymcs_device_read(long status, const char *body, size_t len,
+		     struct fal_error *err)
+{
+	cJSON *json;
+	int object;
+
+	if (status != 200 && status != 201)
+		return is_2xx(status) ?
+		    fal_error_set(err, FAL_ERR_REMOTE_CALL_FAILED,
+				  "YMCS answered HTTP %ld", status) :
+		    fal_ymcs_error_map(status, body, len, err);
+	json = parse(body, len);
+	object = cJSON_IsObject(json);
+	cJSON_Delete(json);
+	if (!object)
+		return fal_error_set(err, FAL_ERR_UNKNOWN_RESPONSE,
+				     "YMCS did not answer with the created device");
+	return FAL_OK;
+}
+
+enum fal_err
+fal_ymcs_del_read(long status, const char *body, size_t len,
+		  struct fal_error *err)
+{
+	struct ymcs_words w;
+	const cJSON *ko;
+	cJSON *json;
+	enum fal_err rc = FAL_OK;
+
+	if (status == 404)
+		return FAL_OK;
+	if (!is_2xx(status))
+		return fal_ymcs_error_map(status, body, len, err);
+	json = parse(body, len);
+	ko = cJSON_GetObjectItemCaseSensitive(json, "failureCount");
+	if (cJSON_IsNumber(ko) && ko->valuedouble > 0 &&
+	    first_error(json, &w) == 0 && words_refusal(&w) != NULL)
+		rc = words_map(&w, err);
+	cJSON_Delete(json);
+	return rc;
+}
+
+/* Whether text names mac12, in any case, with or without separators. */
+static int
+same_mac(const char *text, const char *mac12)
+{
+	size_t n = 0;
+
+	for (; *text != '\0'; text++) {
+		if (*text == '-' || *text == ':')
+			continue;
+		if (n == 12 || tolower((unsigned char)*text) != mac12[n])
+			return 0;
+		n++;
+	}
+	return n == 12;
+}
+
+int
+fal_ymcs_pin_read(long status, const char *body, size_t len,
+		  const char *mac12, char *pin, size_t pinlen)
+{
+	const cJSON *item;
+	cJSON *json;
+	int rc = -1;
+
+	if (status != 200)
+		return -1;
+	json = parse(body, len);
+	if (!cJSON_IsArray(json))
+		goto out;
+	cJSON_ArrayForEach(item, json) {
+		const char *mac = fal_rest_json_string(item, "mac");
+		const char *p = fal_rest_json_string(item, "pin");
+
+		if (mac == NULL || !same_mac(mac, mac12))
+			continue;
+		if (printable_token(p) && strlen(p) < pinlen) {
+			memcpy(pin, p, strlen(p) + 1);
+			rc = 0;
+		}
+		break;
+	}
+out:
+	cJSON_Delete(json);
+	return rc;
+}

@@ -1,0 +1,174 @@
+#!/bin/sh
+# The `make run` demo: the XML-RPC vendor simulators on 127.0.0.1:8091-8094,
+# Falconieri on 127.0.0.1:9000 (FastCGI) and nginx with nginx/falconieri.conf
+# on 127.0.0.1:8080, all in the background, state and logs under ./run/.
+# Usage: scripts/run.sh start|stop [BUILD]
+set -u
+
+BUILD=${2:-build}
+TOP=$(pwd)
+RUN=$TOP/run
+NGX=$RUN/nginx
+SIMS="snom:8091 gigaset:8092 yealink:8093 fanvil:8094"
+
+# alive PIDFILE WORD: the process of PIDFILE runs and its command line
+# holds WORD (so a recycled pid is never mistaken for ours).
+alive() {
+	[ -f "$1" ] || return 1
+	pid=$(cat "$1" 2>/dev/null)
+	[ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 1
+	tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q "$2"
+}
+
+# stop_one PIDFILE WORD: TERM, wait up to 5 s, then KILL; removes PIDFILE.
+stop_one() {
+	if alive "$1" "$2"; then
+		pid=$(cat "$1")
+		kill -TERM "$pid" 2>/dev/null
+		i=0
+		while kill -0 "$pid" 2>/dev/null && [ $i -lt 50 ]; do
+			sleep 0.1
+			i=$((i + 1))
+		done
+		kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
+		echo "stopped $2 (pid $pid)"
+	fi
+	rm -f "$1"
+}
+
+stop_all() {
+	stop_one "$RUN/nginx.pid" nginx
+	stop_one "$RUN/falconieri.pid" falconieri
+	for s in $SIMS; do
+		stop_one "$RUN/sim-${s%%:*}.pid" xmlrpc_sim
+	done
+}
+
+# wait_http URL: 0 once curl gets any HTTP answer from URL within 10 s.
+wait_http() {
+	i=0
+	while [ $i -lt 100 ]; do
+		code=$(curl -s -o /dev/null -w '%{http_code}' "$1" 2>/dev/null)
+		[ -n "$code" ] && [ "$code" != 000 ] && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+
+fail() {
+	echo "run: $*" >&2
+	for f in "$RUN"/*.log "$NGX"/error.log; do
+		[ -s "$f" ] || continue
+		echo "--- $f" >&2
+		tail -n 20 "$f" >&2
+	done
+	stop_all
+	exit 1
+}
+
+write_config() {
+	{
+		echo '{'
+		echo '  "providers": {'
+		sep=''
+		for s in $SIMS; do
+			printf '%s    "%s": {"user": "demo", "password": "demo", "rpc_url": "http://127.0.0.1:%s/xmlrpc"' \
+				"$sep" "${s%%:*}" "${s#*:}"
+			[ "${s%%:*}" = gigaset ] && printf ', "disable_crc": true'
+			printf '}'
+			sep=',
+'
+		done
+		echo
+		echo '  },'
+		echo '  "connect_timeout_ms": 2000,'
+		echo '  "timeout_ms": 10000'
+		echo '}'
+	} >"$RUN/conf.json"
+}
+
+write_nginx_conf() {
+	mkdir -p "$NGX"
+	{
+		[ "$(id -u)" = 0 ] && echo 'user root;'
+		echo 'daemon off;'
+		echo 'master_process on;'
+		echo 'worker_processes 2;'
+		echo "pid $NGX/nginx.pid;"
+		echo "error_log $NGX/error.log;"
+		echo 'events {}'
+		echo 'http {'
+		echo '    access_log off;'
+		echo "    client_body_temp_path $NGX/body;"
+		echo "    fastcgi_temp_path $NGX/fastcgi;"
+		echo "    proxy_temp_path $NGX/proxy;"
+		echo "    uwsgi_temp_path $NGX/uwsgi;"
+		echo "    scgi_temp_path $NGX/scgi;"
+		echo "    include $TOP/nginx/falconieri.conf;"
+		echo '}'
+	} >"$NGX/nginx.conf"
+}
+
+start() {
+	[ -x "$BUILD/falconieri" ] || { echo "run: no $BUILD/falconieri (make first)" >&2; exit 1; }
+	stop_all
+	mkdir -p "$RUN"
+	write_config
+	write_nginx_conf
+
+	for s in $SIMS; do
+		v=${s%%:*}
+		nohup python3 "$TOP/tests/sim/xmlrpc_sim.py" --vendor "$v" \
+			--port "${s#*:}" --user demo --password demo \
+			>"$RUN/sim-$v.log" 2>&1 </dev/null &
+		echo $! >"$RUN/sim-$v.pid"
+	done
+	nohup "$BUILD/falconieri" -c "$RUN/conf.json" --listen 127.0.0.1:9000 \
+		>"$RUN/falconieri.log" 2>&1 </dev/null &
+	echo $! >"$RUN/falconieri.pid"
+	nohup nginx -p "$NGX" -c "$NGX/nginx.conf" -e "$NGX/error.log" \
+		>"$RUN/nginx.log" 2>&1 </dev/null &
+	echo $! >"$RUN/nginx.pid"
+
+	for s in $SIMS; do
+		wait_http "http://127.0.0.1:${s#*:}/" ||
+			fail "the ${s%%:*} simulator did not start"
+	done
+	i=0
+	until [ "$(curl -s -o /dev/null -w '%{http_code}' \
+		http://127.0.0.1:8080/health/check)" = 200 ]; do
+		i=$((i + 1))
+		alive "$RUN/falconieri.pid" falconieri || fail "falconieri exited"
+		alive "$RUN/nginx.pid" nginx || fail "nginx exited"
+		[ $i -lt 100 ] || fail "no answer on http://127.0.0.1:8080/health/check"
+		sleep 0.1
+	done
+
+	cat <<EOF
+Falconieri is running behind nginx on http://127.0.0.1:8080, with simulated
+snom, gigaset, yealink and fanvil redirect services (logs in ./run/).
+
+  # register a Snom phone
+  curl -i -X PUT http://127.0.0.1:8080/providers/snom/AC-DE-48-23-45-67 \\
+       -H 'Content-Type: application/json' \\
+       -d '{"url":"https://pbx.example.com/provisioning/"}'
+
+  # deregister it
+  curl -i -X DELETE http://127.0.0.1:8080/providers/snom/AC-DE-48-23-45-67
+
+  # the enabled providers
+  curl -i http://127.0.0.1:8080/providers
+
+  # the same with gigaset, yealink or fanvil in place of snom
+  tail -f run/falconieri.log run/sim-snom.log   # what happened
+
+Stop everything with: make stop
+EOF
+}
+
+case ${1:-} in
+start) start ;;
+stop) stop_all ;;
+*) echo "usage: $0 start|stop [BUILD]" >&2; exit 2 ;;
+esac

@@ -1,0 +1,218 @@
+/*
+ * test_provider_api.c - the API of SPEC §1 end to end inside the library:
+ * routing, the order of the checks of §1.1, the answers, with the Snom
+ * provider talking to the scripted transport of fake_http.c.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "../../lib/api.h"
+#include "fake_http.h"
+
+static const char ok_answer[] =
+	"<?xml version=\"1.0\"?><methodResponse><params><param><value><array>"
+	"<data><value><boolean>1</boolean></value><value><string>ok</string>"
+	"</value></data></array></value></param></params></methodResponse>";
+
+struct body_reader {
+	const char *data;
+	size_t len, pos;
+};
+
+static long
+read_mem(void *ctx, char *buf, size_t len)
+{
+	struct body_reader *r = ctx;
+	size_t n = r->len - r->pos < len ? r->len - r->pos : len;
+
+	memcpy(buf, r->data + r->pos, n);
+	r->pos += n;
+	return (long)n;
+}
+
+static char *tokens[] = { "s3cret-token" };
+
+static void
+config_init(struct fal_config *cfg, int with_tokens)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	for (int i = 0; i < FAL_PROVIDER__MAX; i++) {
+		struct fal_provider_conf *p = &cfg->providers[i];
+		p->user = p->password = p->rpc_url = "";
+		p->base_url = p->client_id = p->client_secret = "";
+	}
+	cfg->providers[FAL_SNOM].rpc_url = "http://snom.test/rpc";
+	cfg->providers[FAL_SNOM].user = "u";
+	cfg->providers[FAL_SNOM].password = "p";
+	cfg->providers[FAL_SNOM].enabled = true;
+	cfg->base_path = "";
+	cfg->ca_file = "";
+	cfg->connect_timeout_ms = 1000;
+	cfg->timeout_ms = 1000;
+	if (with_tokens) {
+		cfg->api_tokens = tokens;
+		cfg->n_api_tokens = 1;
+	}
+}
+
+/* Answers one request; the body's error code (or "") into code. */
+static int
+run(int with_tokens, const char *method, const char *uri, const char *auth,
+    const char *body, long long content_length, char *code, size_t codelen)
+{
+	struct fal_config cfg;
+	struct fal_response resp;
+	struct body_reader r = { body, body ? strlen(body) : 0, 0 };
+	struct fal_request req = {
+		.method = method,
+		.request_uri = uri,
+		.authorization = auth,
+		.content_length = content_length != -2 ? content_length
+						       : (long long)r.len,
+		.read_body = read_mem,
+		.body_ctx = &r,
+	};
+	const char *p;
+
+	config_init(&cfg, with_tokens);
+	fal_api_handle(&cfg, fake_http_client(), &req, &resp);
+	code[0] = '\0';
+	if (resp.body != NULL && (p = strstr(resp.body, "\"error\":\"")) != NULL)
+		snprintf(code, codelen, "%.*s", (int)strcspn(p + 9, "\""), p + 9);
+	fal_response_free(&resp);
+	return resp.status;
+}
+
+#define BODY_OK "{\"url\":\"https://pbx.example.com/p\"}"
+#define MAC_OK "/providers/snom/AC-DE-48-23-45-67"
+
+static int
+setup(void **state)
+{
+	(void)state;
+	fake_http_reset();
+	return 0;
+}
+
+static void
+expect(int with_tokens, const char *method, const char *uri, const char *auth,
+       const char *body, int status, const char *code)
+{
+	char got[64];
+
+	assert_int_equal(run(with_tokens, method, uri, auth, body, -2, got,
+			     sizeof(got)), status);
+	assert_string_equal(got, code);
+}
+
+static void
+test_order_of_checks(void **state)
+{
+	(void)state;
+	/* Each line breaks one more rule than the next: the first wins. */
+	expect(1, "PUT", "/providers/nope/ZZ", NULL, "", 401, "unauthorized");
+	expect(1, "PUT", "/providers/nope/ZZ", "Bearer s3cret-token", "", 404,
+	       "provider_not_supported");
+	expect(0, "PUT", "/providers/gigaset/ZZ", NULL, "", 404,
+	       "provider_not_supported");
+	expect(0, "PUT", "/providers/snom/", NULL, "", 400, "missing_mac_address");
+	expect(0, "PUT", "/providers/snom", NULL, "", 400, "missing_mac_address");
+	expect(0, "PUT", "/providers/snom/ZZ", NULL, "", 400,
+	       "malformed_mac_address");
+	expect(0, "PUT", MAC_OK, NULL, "", 400, "missing_url");
+	expect(0, "PUT", MAC_OK, NULL, "{\"url\":\"mailto:x\"}", 400,
+	       "unsupported_url_scheme");
+	expect(0, "PUT", MAC_OK, NULL, "{\"url\":\"http://\"}", 400,
+	       "unable_to_parse_url");
+	assert_int_equal(fake_http_ncalls(), 0);
+}
+
+static void
+test_too_large_is_refused_unread(void **state)
+{
+	char code[64];
+
+	(void)state;
+	/* Content-Length alone decides: the reader would hand out nothing. */
+	assert_int_equal(run(0, "PUT", MAC_OK, NULL, "", 64 * 1024 + 1, code,
+			     sizeof(code)), 413);
+	assert_string_equal(code, "request_too_large");
+	assert_int_equal(run(0, "PUT", "/providers/snom/ZZ", NULL, "",
+			     64 * 1024 + 1, code, sizeof(code)), 400);
+	assert_string_equal(code, "malformed_mac_address");
+}
+
+static void
+test_routes(void **state)
+{
+	(void)state;
+	expect(1, "GET", "/health/check", NULL, NULL, 200, "");
+	expect(1, "GET", "/providers", NULL, NULL, 401, "unauthorized");
+	expect(0, "GET", "/nope", NULL, NULL, 404, "not_found");
+	expect(0, "GET", MAC_OK, NULL, NULL, 405, "method_not_allowed");
+	expect(0, "POST", "/providers", NULL, NULL, 405, "method_not_allowed");
+}
+
+static void
+test_providers_lists_enabled(void **state)
+{
+	struct fal_config cfg;
+	struct fal_response resp;
+	struct fal_request req = { .method = "GET", .request_uri = "/providers",
+				   .content_length = -1 };
+
+	(void)state;
+	config_init(&cfg, 0);
+	fal_api_handle(&cfg, fake_http_client(), &req, &resp);
+	assert_int_equal(resp.status, 200);
+	assert_string_equal(resp.body, "{\"providers\":[\"snom\"]}");
+	assert_string_equal(resp.content_type, "application/json");
+	fal_response_free(&resp);
+}
+
+static void
+test_register_success_and_refusal(void **state)
+{
+	char code[64];
+
+	(void)state;
+	fake_http_push(200, ok_answer, NULL);
+	assert_int_equal(run(0, "PUT", "/providers/snom/ac:de:48:23:45:67", NULL,
+			     BODY_OK, -2, code, sizeof(code)), 200);
+	assert_int_equal(fake_http_ncalls(), 1);
+	assert_non_null(strstr(fake_http_call_at(0)->body, "ACDE48234567"));
+	assert_non_null(strstr(fake_http_call_at(0)->body,
+			       "https://pbx.example.com/p"));
+	assert_string_equal(fake_http_call_at(0)->user, "u");
+
+	fake_http_push(500, "oops", NULL);
+	assert_int_equal(run(0, "PUT", MAC_OK, NULL, BODY_OK, -2, code,
+			     sizeof(code)), 500);
+	assert_string_equal(code, "provider_remote_call_failed");
+
+	fake_http_push_error(FAL_ERR_CONNECTION_FAILED, "refused");
+	assert_int_equal(run(0, "DELETE", MAC_OK, NULL, NULL, -1, code,
+			     sizeof(code)), 500);
+	assert_string_equal(code, "connection_to_remote_provider_failed");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_order_of_checks, setup),
+		cmocka_unit_test_setup(test_too_large_is_refused_unread, setup),
+		cmocka_unit_test_setup(test_routes, setup),
+		cmocka_unit_test_setup(test_providers_lists_enabled, setup),
+		cmocka_unit_test_setup(test_register_success_and_refusal, setup),
+	};
+
+	return cmocka_run_group_tests_name("api", tests, NULL, NULL);
+}
