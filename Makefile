@@ -75,6 +75,43 @@ test-asan: deps
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		sh tests/run.sh build-asan
 
+# The unit tests under valgrind: any memory error or leak fails the run.
+test-valgrind:
+	@sh scripts/deps.sh valgrind
+	@$(MAKE) --no-print-directory $(UNIT_BIN)
+	@fail=0; for t in $(UNIT_BIN); do \
+		log=$$t.valgrind.log; \
+		if valgrind -q --leak-check=full --errors-for-leak-kinds=all \
+		    --show-leak-kinds=definite,indirect,possible \
+		    --error-exitcode=99 $$t >$$log 2>&1; then \
+			echo "ok   valgrind $${t##*/}"; \
+		else \
+			cat $$log; echo "FAIL valgrind $${t##*/} (see $$log)"; \
+			fail=1; \
+		fi; \
+	done; [ $$fail -eq 0 ]
+
+# libFuzzer targets (tests/fuzz/fuzz_*.c), built with clang, ASan and UBSan
+# into build-fuzz; `make fuzz FUZZ_SECONDS=N` runs each for N seconds.
+FUZZ_SECONDS ?= 60
+FUZZ_NAMES   := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all \
+                -fno-omit-frame-pointer
+
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(BUILD)/libfalconieri.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -fsanitize=fuzzer -o $@ $< \
+		$(BUILD)/libfalconieri.a $(LDLIBS)
+
+fuzz:
+	@sh scripts/deps.sh fuzz
+	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang \
+		OPTFLAGS="-O1 -g" SANFLAGS="-fsanitize=fuzzer-no-link $(FUZZ_SAN)" \
+		$(FUZZ_NAMES:%=build-fuzz/fuzz/fuzz_%)
+	@UBSAN_OPTIONS=print_stacktrace=1 sh tests/fuzz/run.sh build-fuzz $(FUZZ_SECONDS)
+
+.PHONY: fuzz test-valgrind
+
 # The demo: nginx on 127.0.0.1:8080, Falconieri, and the vendor simulators.
 run: deps all
 	@sh scripts/run.sh start $(BUILD)

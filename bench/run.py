@@ -93,12 +93,22 @@ def request(port, method, path, body=None):
         c.close()
 
 
-def rss_kib(pid):
+def status_kib(pid, field):
+    """A size field of /proc/PID/status (VmRSS, RssAnon...) in KiB."""
     with open("/proc/%d/status" % pid) as f:
         for line in f:
-            if line.startswith("VmRSS:"):
+            if line.startswith(field + ":"):
                 return int(line.split()[1])
     return -1
+
+
+def cpu_seconds(pid):
+    """User plus system CPU time pid has used so far."""
+    if pid is None:
+        return 0.0
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 class Stack:
@@ -226,7 +236,7 @@ class Stack:
 
     def stop(self):
         """Ends our processes; nginx with QUIT, which flushes its logs."""
-        for name, proc in reversed(self.procs):
+        for name, proc in self.procs:
             if proc.poll() is None:
                 proc.send_signal(signal.SIGQUIT if name == "nginx"
                                  else signal.SIGTERM)
@@ -277,14 +287,16 @@ class Runner:
         self.runs = []        # dicts: key, rps, p50_us, p99_us, start, end
         self.commands = {}    # key -> wrk command line
 
-    def wrk(self, key, port, mac, clients, seconds, expect_status, keep=True):
+    def wrk(self, key, target, clients, seconds, keep=True):
+        """One wrk run of target (port, mac, expected status, server pid)."""
+        port, mac, expect_status, pid = target
         url = "http://127.0.0.1:%d/providers/snom/%s" % (port, mac)
         argv = ["wrk", "-t%d" % min(THREADS, clients), "-c%d" % clients,
                 "-d%ds" % seconds, "--timeout", "5s",
                 "-s", os.path.join(BENCH, "put.lua"), url, "--", BODY]
-        start = time.time()
+        start, cpu = time.time(), cpu_seconds(pid)
         out = subprocess.run(argv, capture_output=True, text=True)
-        end = time.time()
+        end, cpu = time.time(), cpu_seconds(pid) - cpu
         line = [l for l in out.stdout.splitlines() if l.startswith("BENCH ")]
         if out.returncode != 0 or not line:
             sys.exit("bench: wrk failed:\n%s%s" % (out.stdout, out.stderr))
@@ -297,38 +309,43 @@ class Runner:
         if not keep:
             return
         r.update(key=key, start=start, end=end,
-                 rps=r["requests"] * 1e6 / r["duration_us"])
+                 rps=r["requests"] * 1e6 / r["duration_us"],
+                 cpu_us=cpu * 1e6 / r["requests"] if pid else None)
         self.runs.append(r)
         self.commands[key] = " ".join(
             a if a != BODY else "'%s'" % a for a in argv).replace(
             BENCH + "/", "bench/")
 
     def alternate(self, pairs, rounds, clients, seconds):
-        """Runs each (key, port, mac, status) of pairs in turn, after a
-        one-second warm-up each, rounds times: A B A B."""
-        for key, port, mac, status in pairs:
-            self.wrk(key, port, mac, clients, 1, status, keep=False)
+        """Runs each (key, target) of pairs in turn, after a one-second
+        warm-up each, rounds times: A B A B.  Returns the time span of it
+        all, warm-up included."""
+        start = time.time()
+        for key, target in pairs:
+            self.wrk(key, target, clients, 1, keep=False)
         for _ in range(rounds):
-            for key, port, mac, status in pairs:
-                self.wrk(key, port, mac, clients, seconds, status)
+            for key, target in pairs:
+                self.wrk(key, target, clients, seconds)
+        return start, time.time()
 
     def figures(self, key):
-        """Mean req/s, p50 and p99 in ms over the runs of key."""
+        """Mean req/s, p50 and p99 in ms, and CPU µs per request of the
+        FastCGI server (None for nginx alone) over the runs of key."""
         rs = [r for r in self.runs if r["key"] == key]
         n = len(rs)
+        cpu = [r["cpu_us"] for r in rs if r["cpu_us"] is not None]
         return (sum(r["rps"] for r in rs) / n,
                 sum(r["p50_us"] for r in rs) / n / 1000,
-                sum(r["p99_us"] for r in rs) / n / 1000)
-
-    def window(self, key):
-        rs = [r for r in self.runs if r["key"] == key]
-        return min(r["start"] for r in rs), max(r["end"] for r in rs)
+                sum(r["p99_us"] for r in rs) / n / 1000,
+                sum(cpu) / len(cpu) if cpu else None)
 
 
 def peak_concurrency(calls):
-    """Most vendor calls in progress at one instant."""
-    events = sorted([(s, 1) for s, *_ in calls] + [(e, -1) for _, e, *_ in calls],
-                    key=lambda ev: (ev[0], ev[1]))
+    """Most vendor calls in progress at one instant.  nginx logs times to
+    the millisecond: each call is shortened by 1 ms so that calls which
+    merely touch are not counted as overlapping."""
+    events = sorted([(s + 0.001, 1) for s, *_ in calls] +
+                    [(e, -1) for _, e, *_ in calls])
     cur = peak = 0
     for _, d in events:
         cur += d
@@ -337,49 +354,54 @@ def peak_concurrency(calls):
 
 
 def run_all(stack):
-    p = stack.port
+    """Runs 0 to 3; returns the Runner, the span of run 2 and the memory
+    figures (KiB)."""
+    p, fal, noop = stack.port, stack.fal.pid, stack.noop.pid
     run = Runner(stack)
-    run.alternate([("static", p["static"], BAD_MAC, 400)], ROUNDS, CLIENTS,
-                  SECONDS)
-    run.alternate([("val_fal", p["fal"], BAD_MAC, 400),
-                   ("val_noop", p["noop"], BAD_MAC, 400)],
+    run.alternate([("static", (p["static"], BAD_MAC, 400, None))],
+                  ROUNDS, CLIENTS, SECONDS)
+    run.alternate([("val_fal", (p["fal"], BAD_MAC, 400, fal)),
+                   ("val_noop", (p["noop"], BAD_MAC, 400, noop))],
                   ROUNDS, CLIENTS, SECONDS)
     # The reference answers 400 to everything: it is the floor either way.
-    run.alternate([("ok_fal", p["fal"], GOOD_MAC, 200),
-                   ("ok_noop", p["noop"], GOOD_MAC, 400)],
-                  ROUNDS, CLIENTS, SECONDS)
-    rss = rss_kib(stack.fal.pid)
-    run.alternate([("slow_fal", p["fal64"], GOOD_MAC, 200)], ROUNDS,
-                  SLOW_CLIENTS, SECONDS)
-    rss64 = rss_kib(stack.fal64.pid)
-    rss_noop = rss_kib(stack.noop.pid)
-    return run, rss, rss64, rss_noop
+    span2 = run.alternate([("ok_fal", (p["fal"], GOOD_MAC, 200, fal)),
+                           ("ok_noop", (p["noop"], GOOD_MAC, 400, noop))],
+                          ROUNDS, CLIENTS, SECONDS)
+    mem = {"rss": status_kib(fal, "VmRSS"), "anon": status_kib(fal, "RssAnon"),
+           "noop": status_kib(noop, "VmRSS")}
+    run.alternate([("slow_fal", (p["fal64"], GOOD_MAC, 200, stack.fal64.pid))],
+                  ROUNDS, SLOW_CLIENTS, SECONDS)
+    mem["rss64"] = status_kib(stack.fal64.pid, "VmRSS")
+    return run, span2, mem
 
 
-def vendor_figures(stack, run):
-    """(connections opened in run 2, peak concurrent slow calls, calls)."""
+def vendor_figures(stack, span2):
+    """(connections Falconieri opened to the vendor during run 2, warm-up
+    included, connections it used then, peak concurrent slow calls)."""
     calls = stack.vendor_log()
-    s2, e2 = run.window("ok_fal")
-    opened = sum(1 for c in calls if c[4] == "/rpc" and c[3] == 1
-                 and s2 <= c[0] and c[1] <= e2 + 0.5)
-    seen = set(c[2] for c in calls if c[4] == "/rpc" and s2 <= c[0] <= e2)
+    s2, e2 = span2
+    run2 = [c for c in calls if c[4] == "/rpc" and s2 <= c[0] <= e2]
+    opened = sum(1 for c in run2 if c[3] == 1)
+    used = len(set(c[2] for c in run2))
     slow = [c for c in calls if c[4] == "/slow"]
-    return opened, len(seen), peak_concurrency(slow)
+    return opened, used, peak_concurrency(slow)
 
 
-def table(run, rss, rss64, rss_noop, opened, used, peak):
+def table(run, mem, opened, used, peak):
     val, val_ref = run.figures("val_fal"), run.figures("val_noop")
     ok, ok_ref = run.figures("ok_fal"), run.figures("ok_noop")
     slow, static = run.figures("slow_fal"), run.figures("static")
     bound = SLOW_WORKERS / SLOW_DELAY
 
     def row(n, what, fig, measure, target):
-        return "| %s | %s | %.0f | %.2f | %.2f | %s | %s |" % (
-            n, what, fig[0], fig[1], fig[2], measure, target)
+        cpu = "%.1f" % fig[3] if fig[3] is not None else ""
+        return "| %s | %s | %.0f | %.2f | %.2f | %s | %s | %s |" % (
+            n, what, fig[0], fig[1], fig[2], cpu, measure, target)
 
     out = [
-        "| run | scenario | req/s | p50 ms | p99 ms | measure | target |",
-        "| --- | --- | ---: | ---: | ---: | --- | --- |",
+        "| run | scenario | req/s | p50 ms | p99 ms | CPU µs/req | measure "
+        "| target |",
+        "| --- | --- | ---: | ---: | ---: | ---: | --- | --- |",
         row(0, "nginx `return 400` itself (information)", static,
             "%.2f of it is the no-op reference" % (val_ref[0] / static[0]), ""),
         row(1, "validation (malformed MAC): no-op reference", val_ref, "", ""),
@@ -392,11 +414,12 @@ def table(run, rss, rss64, rss_noop, opened, used, peak):
             % (SLOW_CLIENTS, SLOW_WORKERS), slow,
             "**%.2f** of %.0f/s; peak %d vendor calls at once"
             % (slow[0] / bound, bound, peak), "≥ 0.9"),
-        "| 4 | Falconieri RSS after runs 1–2 (--workers %d) | | | | **%.1f MiB** "
-        "(--workers %d: %.1f MiB; reference: %.1f MiB) | ≤ 8 MiB |"
-        % (FAST_WORKERS, rss / 1024, SLOW_WORKERS, rss64 / 1024,
-           rss_noop / 1024),
-        "| 4 | vendor TCP connections opened during run 2 | | | | **%d** "
+        "| 4 | Falconieri RSS after runs 1–2 (--workers %d) | | | | | "
+        "**%.1f MiB** (%.1f MiB of it anonymous; --workers %d after run 3: "
+        "%.1f MiB; reference: %.1f MiB) | ≤ 8 MiB |"
+        % (FAST_WORKERS, mem["rss"] / 1024, mem["anon"] / 1024, SLOW_WORKERS,
+           mem["rss64"] / 1024, mem["noop"] / 1024),
+        "| 4 | vendor TCP connections opened during run 2 | | | | | **%d** "
         "(%d used) | ≤ %d |" % (opened, used, FAST_WORKERS),
     ]
     return "\n".join(out)
@@ -413,7 +436,7 @@ def write_data(path, run):
     with open(path, "w") as f:
         f.write("# label\treq/s\tp50_ms\tp99_ms\n")
         for label, key in rows:
-            rps, p50, p99 = run.figures(key)
+            rps, p50, p99, _ = run.figures(key)
             f.write('"%s"\t%.1f\t%.3f\t%.3f\n' % (label, rps, p50, p99))
 
 
@@ -425,11 +448,11 @@ def main():
     try:
         stack.start()
         check(stack)
-        run, rss, rss64, rss_noop = run_all(stack)
+        run, span2, mem = run_all(stack)
     finally:
         stack.stop()
-    opened, used, peak = vendor_figures(stack, run)
-    print(table(run, rss, rss64, rss_noop, opened, used, peak))
+    opened, used, peak = vendor_figures(stack, span2)
+    print(table(run, mem, opened, used, peak))
     print()
     print("nginx: %d worker processes, the shipped upstream settings "
           "(keepalive, fastcgi_keep_conn on) in front of every FastCGI "

@@ -45,17 +45,42 @@ fal_err_code(enum fal_err e)
 	return (unsigned)e < FAL_ERR__MAX ? errs[e].code : "internal_error";
 }
 
+/*
+ * Drops the UTF-8 sequence a cut at len split, if any: a vendor's text
+ * cut to fit the message would otherwise end in half a character, and
+ * the JSON answer carrying it would not be valid UTF-8.
+ */
+static void
+cut_utf8_tail(char *s, size_t len)
+{
+	size_t i = len, need;
+
+	while (i > 0 && len - i < 4 && ((unsigned char)s[i - 1] & 0xc0) == 0x80)
+		i--;
+	if (i == 0 || ((unsigned char)s[i - 1] & 0x80) == 0)
+		return;
+	i--;
+	need = ((unsigned char)s[i] & 0xe0) == 0xc0 ? 2 :
+	       ((unsigned char)s[i] & 0xf0) == 0xe0 ? 3 :
+	       ((unsigned char)s[i] & 0xf8) == 0xf0 ? 4 : 1;
+	if (len - i < need)
+		s[i] = '\0';
+}
+
 enum fal_err
 fal_error_set(struct fal_error *err, enum fal_err code, const char *fmt, ...)
 {
 	va_list ap;
+	int n;
 
 	err->code = code;
 	err->message[0] = '\0';
 	if (fmt != NULL) {
 		va_start(ap, fmt);
-		vsnprintf(err->message, sizeof(err->message), fmt, ap);
+		n = vsnprintf(err->message, sizeof(err->message), fmt, ap);
 		va_end(ap);
+		if (n >= (int)sizeof(err->message))
+			cut_utf8_tail(err->message, sizeof(err->message) - 1);
 	}
 	return code;
 }

@@ -53,7 +53,7 @@ static const struct {
 	{ "https", "cfgPfProt=5" },
 };
 
-/* Writes the lower-case hex MD5 of s into hex; 0, or -1 if MD5 is not available. */
+/* Writes the lower-case hex MD5 of s into hex; 0, or -1 without MD5. */
 static int
 md5_hex(const char *s, char hex[MD5_HEX_LEN])
 {
@@ -96,7 +96,9 @@ fanvil_prepare(struct fal_provider_conf *conf, char *errbuf, size_t len)
 static const char *
 fanvil_prot(const char *scheme)
 {
-	for (size_t i = 0; i < sizeof(fanvil_prots) / sizeof(fanvil_prots[0]); i++)
+	size_t n = sizeof(fanvil_prots) / sizeof(fanvil_prots[0]);
+
+	for (size_t i = 0; i < n; i++)
 		if (strcmp(scheme, fanvil_prots[i].scheme) == 0)
 			return fanvil_prots[i].prot;
 	return NULL;

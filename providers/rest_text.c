@@ -37,6 +37,31 @@ utf8_cut(const char *s, size_t n)
 	return n - last >= utf8_len((unsigned char)s[last]) ? n : last;
 }
 
+/*
+ * Length of the well-formed UTF-8 sequence (RFC 3629: no overlong form,
+ * no surrogate, nothing past U+10FFFF) at the start of s[0..n), or 0.
+ */
+static size_t
+utf8_valid(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t need = utf8_len(p[0]), i;
+	unsigned long cp;
+
+	if (p[0] < 0xc2 || p[0] > 0xf4 || need > n)
+		return 0;
+	cp = p[0] & (0xff >> (need + 1));
+	for (i = 1; i < need; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (p[i] & 0x3f);
+	}
+	if ((need == 3 && cp < 0x800) || (need == 4 && cp < 0x10000) ||
+	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+		return 0;
+	return need;
+}
+
 void
 fal_rest_text_copy(char *out, size_t len, const char *s, size_t n)
 {
@@ -55,6 +80,19 @@ fal_rest_text_copy(char *out, size_t len, const char *s, size_t n)
 		n = utf8_cut(s, len - 1);
 	for (k = 0; k < n; k++) {
 		unsigned char c = (unsigned char)s[k];
+		size_t seq = c >= 0x80 ? utf8_valid(s + k, n - k) : 1;
+
+		/* Vendors' bytes that are no UTF-8 would make our JSON answer
+		 * invalid: each becomes '?'. */
+		if (seq == 0) {
+			out[k] = '?';
+			continue;
+		}
+		if (seq > 1) {
+			memcpy(out + k, s + k, seq);
+			k += seq - 1;
+			continue;
+		}
 		out[k] = c < 0x20 || c == 0x7f ? ' ' : (char)c;
 	}
 	while (k > 0 && out[k - 1] == ' ')

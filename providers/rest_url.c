@@ -71,9 +71,16 @@ origin_of(CURLU *u, struct origin *o)
 int
 fal_rest_url_ok(const char *url)
 {
+	const char *colon = strchr(url, ':');
 	struct origin o = { 0 };
-	CURLU *u = parse(url);
-	int ok = u != NULL && origin_of(u, &o) == 0;
+	CURLU *u;
+	int ok;
+
+	/* curl reads "https:///x" as host "x"; a host needs "//" first. */
+	if (colon == NULL || strncmp(colon, "://", 3) != 0 || colon[3] == '/')
+		return 0;
+	u = parse(url);
+	ok = u != NULL && origin_of(u, &o) == 0;
 
 	origin_free(&o);
 	curl_url_cleanup(u);

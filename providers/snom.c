@@ -5,20 +5,19 @@
 #include "provider.h"
 #include "xmlrpc_vendor.h"
 
+/*
+ * Snom's refusals.  The first, an unknown device, is what a deregistration
+ * wanted; registering skips it.
+ */
 static const struct fal_refusal snom_refusals[] = {
+	{ FAL_MATCH_EXACT, "Error:no_such_mac", FAL_OK },
 	{ FAL_MATCH_EXACT, "Error:malformed_url", FAL_ERR_MALFORMED_URL },
 	{ FAL_MATCH_EXACT, "Error:malformed_mac", FAL_ERR_NOT_VALID_MAC },
 	{ FAL_MATCH_EXACT, "Error:owned_by_other_user", FAL_ERR_DEVICE_OWNED },
 	{ FAL_MATCH_EXACT, NULL, FAL_OK }
 };
-
-/* Deregistering a device Snom does not know is what the client wanted. */
-static const struct fal_refusal snom_deregister_refusals[] = {
-	{ FAL_MATCH_EXACT, "Error:no_such_mac", FAL_OK },
-	{ FAL_MATCH_EXACT, "Error:malformed_mac", FAL_ERR_NOT_VALID_MAC },
-	{ FAL_MATCH_EXACT, "Error:owned_by_other_user", FAL_ERR_DEVICE_OWNED },
-	{ FAL_MATCH_EXACT, NULL, FAL_OK }
-};
+#define SNOM_DEREGISTER_REFUSALS snom_refusals
+#define SNOM_REGISTER_REFUSALS (snom_refusals + 1)
 
 static enum fal_err
 snom_register(struct fal_call *call, const struct fal_device *dev)
@@ -29,7 +28,7 @@ snom_register(struct fal_call *call, const struct fal_device *dev)
 	};
 
 	return fal_xmlrpc_vendor_call(call, "redirect.registerPhone", params,
-				      2, snom_refusals);
+				      2, SNOM_REGISTER_REFUSALS);
 }
 
 static enum fal_err
@@ -40,7 +39,7 @@ snom_deregister(struct fal_call *call, const struct fal_device *dev)
 	};
 
 	return fal_xmlrpc_vendor_call(call, "redirect.deregisterPhone", params,
-				      1, snom_deregister_refusals);
+				      1, SNOM_DEREGISTER_REFUSALS);
 }
 
 const struct fal_provider fal_provider_snom = {

@@ -28,6 +28,21 @@ need_cmd python3 python3
 need_cmd curl curl
 need_cmd openssl openssl
 
+# What some targets need besides, by argument: `deps.sh fuzz` (make fuzz:
+# clang and its libFuzzer runtime), `deps.sh valgrind` (make
+# test-valgrind).  Without an argument, only the above.
+for what in "$@"; do
+	case "$what" in
+	fuzz)
+		need_cmd clang clang
+		need_pkg libclang-rt-14-dev
+		;;
+	valgrind)
+		need_cmd valgrind valgrind
+		;;
+	esac
+done
+
 [ -z "$wanted" ] && exit 0
 if [ "$(id -u)" != 0 ]; then
 	echo "deps: missing Debian packages:$wanted (run as root, or install them)" >&2

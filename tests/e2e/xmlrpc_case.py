@@ -107,11 +107,10 @@ class XmlRpcVendorTest(StackTest):
                 self.assertEqual(self.vsim.calls_of()[-1].method, rpc_method)
         self.assertRecovers()
 
-    def assertCountedFailures(self, method, rpc_method):
-        """Every delivery and shape failure of the rpc_method call of a PUT
-        or DELETE fails the request, and no call follows it."""
-        cases = DELIVERY + tuple((b, "unknown_response_from_provider")
-                                 for b in BAD_SHAPES)
+    def assertStops(self, method, rpc_method, cases):
+        """For each (behaviour, code): with the rpc_method call of a PUT or
+        DELETE answered so, the request fails with code and no call
+        follows that one."""
         for behaviour, code in cases:
             with self.subTest(method=method, behaviour=behaviour):
                 self.vsim.reset()
@@ -119,6 +118,12 @@ class XmlRpcVendorTest(StackTest):
                 self.assertError(self.call(method), 500, code)
                 self.assertEqual(self.vsim.calls_of()[-1].method, rpc_method)
         self.assertRecovers()
+
+    def assertCountedFailures(self, method, rpc_method):
+        """Every delivery and shape failure of the rpc_method call of a PUT
+        or DELETE fails the request."""
+        self.assertStops(method, rpc_method, DELIVERY + tuple(
+            (b, "unknown_response_from_provider") for b in BAD_SHAPES))
 
     def assertIgnoredAnswer(self, method, rpc_method, after):
         """The rpc_method call of method counts only by its delivery: a
@@ -130,13 +135,7 @@ class XmlRpcVendorTest(StackTest):
                 self.vsim.script(MAC, behaviour, method=rpc_method)
                 self.assertEmptyOK(self.call(method))
                 self.assertEqual(self.vsim.calls_of()[-1].method, after)
-        for behaviour, code in DELIVERY:
-            with self.subTest(method=method, behaviour=behaviour):
-                self.vsim.reset()
-                self.vsim.script(MAC, behaviour, method=rpc_method)
-                self.assertError(self.call(method), 500, code)
-                self.assertEqual(self.vsim.calls_of()[-1].method, rpc_method)
-        self.assertRecovers()
+        self.assertStops(method, rpc_method, DELIVERY)
 
     def assertTimeout(self, method, rpc_method):
         """A vendor that never answers rpc_method: connection failure,

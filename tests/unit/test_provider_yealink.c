@@ -52,7 +52,7 @@ test_deregister_call(void **state)
 			"AC-DE-48-23-45-6F");
 }
 
-/* What both calls map the same way. */
+/* What both calls map alike. */
 static const struct rpc_case yealink_cases[] = {
 	{ BAD_URL, FAL_ERR_MALFORMED_URL },
 	{ "Error:abcdefghij", FAL_ERR_DEVICE_OWNED },
@@ -74,37 +74,20 @@ static const struct rpc_case yealink_cases[] = {
 	{ "Error:The device already exists", FAL_ERR_UNKNOWN_PROVIDER_ERROR },
 };
 
+/* Both calls read every refusal and failure alike. */
 static void
-test_register_refusals(void **state)
+test_refusals_and_failures(void **state)
 {
+	const rpc_fn fns[] = { yealink_register(), yealink_deregister() };
 	struct rpc_env e;
 
 	(void)state;
 	rpc_env_init(&e, "AC-DE-48-23-45-67", URL);
-	rpc_expect_refusals(&e, yealink_register(), 0, yealink_cases,
-			    sizeof(yealink_cases) / sizeof(yealink_cases[0]));
-}
-
-static void
-test_deregister_refusals(void **state)
-{
-	struct rpc_env e;
-
-	(void)state;
-	rpc_env_init(&e, "AC-DE-48-23-45-67", NULL);
-	rpc_expect_refusals(&e, yealink_deregister(), 0, yealink_cases,
-			    sizeof(yealink_cases) / sizeof(yealink_cases[0]));
-}
-
-static void
-test_failures(void **state)
-{
-	struct rpc_env e;
-
-	(void)state;
-	rpc_env_init(&e, "AC-DE-48-23-45-67", URL);
-	rpc_expect_failures(&e, yealink_register(), 0);
-	rpc_expect_failures(&e, yealink_deregister(), 0);
+	for (size_t i = 0; i < sizeof(fns) / sizeof(fns[0]); i++) {
+		rpc_expect_refusals(&e, fns[i], 0, yealink_cases,
+				    sizeof(yealink_cases) / sizeof(yealink_cases[0]));
+		rpc_expect_failures(&e, fns[i], 0);
+	}
 }
 
 int
@@ -113,9 +96,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_register_call),
 		cmocka_unit_test(test_deregister_call),
-		cmocka_unit_test(test_register_refusals),
-		cmocka_unit_test(test_deregister_refusals),
-		cmocka_unit_test(test_failures),
+		cmocka_unit_test(test_refusals_and_failures),
 	};
 	int rc = cmocka_run_group_tests_name("provider_yealink", tests, NULL,
 					     NULL);

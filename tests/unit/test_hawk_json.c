@@ -1,0 +1,142 @@
+/*
+ * test_hawk_json.c - the GRAPE/SRAPS endpoint body, discovery documents
+ * and error mapping (SPEC §2.3) as pure functions.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <cjson/cJSON.h>
+
+#include "../../providers/hawk_json.h"
+
+/* Exactly the fields SPEC names, nothing else (no warranty_exp_warning_period). */
+static void
+test_endpoint_body(void **state)
+{
+	static const char want[] =
+		"{\"mac\":\"acde48234567\",\"autoprovisioning_enabled\":true,"
+		"\"settings_manager\":{\"3f2a-uuid\":{\"value\":"
+		"\"https://pbx/p?a=1&b=\\\"x\\\"\",\"attrs\":{\"perm\":\"RW\"}}}}";
+	char *body = fal_hawk_endpoint_body("acde48234567", "3f2a-uuid",
+					    "https://pbx/p?a=1&b=\"x\"");
+	cJSON *g = cJSON_Parse(body), *w = cJSON_Parse(want);
+
+	(void)state;
+	assert_non_null(g);
+	assert_true(cJSON_Compare(g, w, 1));
+	assert_int_equal(cJSON_GetArraySize(g), 3);
+	assert_true(cJSON_IsTrue(cJSON_GetObjectItem(g, "autoprovisioning_enabled")));
+	cJSON_Delete(g);
+	cJSON_Delete(w);
+	free(body);
+}
+
+/* Finds param in page (strlen); returns the outcome, *uuid as found. */
+static enum fal_err
+find(const char *page, const char *param, char **uuid)
+{
+	return fal_hawk_settings_find(page, strlen(page), param, uuid);
+}
+
+static void
+test_settings_find(void **state)
+{
+	static const char page[] =
+		"[{\"uuid\":\"u1\",\"param_name\":\"setting_server\"},"
+		"{\"uuid\":\"u0\"},5,null,"
+		"{\"uuid\":\"u2\",\"param_name\":\"ProvisioningServer\"}]";
+	char *uuid;
+
+	(void)state;
+	assert_int_equal(find(page, "ProvisioningServer", &uuid), FAL_OK);
+	assert_string_equal(uuid, "u2");
+	free(uuid);
+	assert_int_equal(find(page, "setting_server", &uuid), FAL_OK);
+	assert_string_equal(uuid, "u1");
+	free(uuid);
+	/* Names match exactly. */
+	assert_int_equal(find(page, "provisioningserver", &uuid), FAL_OK);
+	assert_null(uuid);
+	assert_int_equal(find("[]", "x", &uuid), FAL_OK);
+	assert_null(uuid);
+	assert_int_equal(find("{}", "x", &uuid), FAL_ERR_UNKNOWN_RESPONSE);
+	assert_int_equal(find("[{\"uuid\":[],\"param_name\":\"x\"}]", "x", &uuid),
+			 FAL_ERR_UNKNOWN_RESPONSE);
+	assert_null(uuid);
+}
+
+static void
+test_link_read(void **state)
+{
+	static const char doc[] = "{\"links\":{\"company\":\"https://a/c/1/\","
+				  "\"endpoints\":7}}";
+	char *link;
+
+	(void)state;
+	assert_int_equal(fal_hawk_link_read(doc, strlen(doc), "company", &link),
+			 FAL_OK);
+	assert_string_equal(link, "https://a/c/1/");
+	free(link);
+	assert_int_equal(fal_hawk_link_read(doc, strlen(doc), "endpoints", &link),
+			 FAL_ERR_UNKNOWN_RESPONSE);
+	assert_null(link);
+	assert_int_equal(fal_hawk_link_read(doc, strlen(doc), "other", &link),
+			 FAL_ERR_UNKNOWN_RESPONSE);
+	assert_int_equal(fal_hawk_link_read("x", 1, "company", &link),
+			 FAL_ERR_UNKNOWN_RESPONSE);
+}
+
+static void
+test_error_map(void **state)
+{
+	static const struct {
+		long status;
+		const char *body;
+		enum fal_err want;
+		const char *message;
+	} cases[] = {
+		{ 400, "{\"message\":\"TAKEN_MAC_OR_FORBIDDEN\"}",
+		  FAL_ERR_DEVICE_OWNED, "TAKEN_MAC_OR_FORBIDDEN" },
+		{ 403, "endpoint: no permission", FAL_ERR_DEVICE_OWNED, NULL },
+		{ 403, "{\"error\":\"permission denied\"}",
+		  FAL_ERR_UNKNOWN_PROVIDER_ERROR, "permission denied" },
+		{ 404, "{\"detail\":\"Endpoint not found\"}",
+		  FAL_ERR_UNKNOWN_PROVIDER_ERROR, "Endpoint not found" },
+		{ 400, "{\"message\":\"\",\"detail\":\"d\"}",
+		  FAL_ERR_UNKNOWN_PROVIDER_ERROR, "d" },
+		{ 400, "  \r\n", FAL_ERR_REMOTE_CALL_FAILED, NULL },
+		{ 399, "{\"message\":\"taken_mac_or_forbidden\"}",
+		  FAL_ERR_REMOTE_CALL_FAILED, NULL },
+	};
+	struct fal_error err;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		enum fal_err rc = fal_hawk_error_map(cases[i].status,
+						     cases[i].body,
+						     strlen(cases[i].body), &err);
+
+		if (rc != cases[i].want)
+			fail_msg("%s: got %s", cases[i].body, fal_err_code(rc));
+		if (cases[i].message != NULL)
+			assert_string_equal(err.message, cases[i].message);
+	}
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_endpoint_body),
+		cmocka_unit_test(test_settings_find),
+		cmocka_unit_test(test_link_read),
+		cmocka_unit_test(test_error_map),
+	};
+
+	return cmocka_run_group_tests_name("hawk_json", tests, NULL, NULL);
+}

@@ -1,0 +1,89 @@
+/* test_rest_text.c - a vendor's words made fit for an error message. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "../../providers/rest_text.h"
+
+static void
+test_copy_blanks_controls_and_trims(void **state)
+{
+	char out[64];
+
+	(void)state;
+	fal_rest_text_copy(out, sizeof(out), "\r\n  bad\tmac\r\nvalue \n", 21);
+	assert_string_equal(out, "bad mac  value");
+	fal_rest_text_copy(out, sizeof(out), "abcdef", 3);
+	assert_string_equal(out, "abc");
+	fal_rest_text_copy(out, sizeof(out), NULL, 5);
+	assert_string_equal(out, "");
+}
+
+/* Truncation never leaves half a UTF-8 character behind. */
+static void
+test_copy_cuts_on_character_boundary(void **state)
+{
+	static const char s[] = "ab\xc3\xa9\xe2\x82\xac"; /* "abé€" */
+	char out[8];
+
+	(void)state;
+	fal_rest_text_copy(out, 4, s, strlen(s));   /* room for 3 bytes */
+	assert_string_equal(out, "ab");
+	fal_rest_text_copy(out, 5, s, strlen(s));   /* 4 bytes: "abé" */
+	assert_string_equal(out, "ab\xc3\xa9");
+	fal_rest_text_copy(out, 7, s, strlen(s));   /* 6: not all of "€" */
+	assert_string_equal(out, "ab\xc3\xa9");
+	fal_rest_text_copy(out, 8, s, strlen(s));
+	assert_string_equal(out, s);
+}
+
+static void
+test_redact(void **state)
+{
+	char msg[64];
+
+	(void)state;
+	strcpy(msg, "key s3cr3t is wrong, s3cr3t!");
+	fal_rest_redact(msg, "s3cr3t");
+	assert_string_equal(msg, "key *** is wrong, ***!");
+	strcpy(msg, "a*b");
+	fal_rest_redact(msg, "*");
+	assert_string_equal(msg, "a*b");
+	strcpy(msg, "xyx");
+	fal_rest_redact(msg, "y");
+	assert_string_equal(msg, "x*x");
+	strcpy(msg, "nothing here");
+	fal_rest_redact(msg, "");
+	assert_string_equal(msg, "nothing here");
+}
+
+static void
+test_json_string(void **state)
+{
+	cJSON *o = cJSON_Parse("{\"a\":\"x\",\"b\":5,\"c\":null}");
+
+	(void)state;
+	assert_string_equal(fal_rest_json_string(o, "a"), "x");
+	assert_null(fal_rest_json_string(o, "b"));
+	assert_null(fal_rest_json_string(o, "c"));
+	assert_null(fal_rest_json_string(o, "d"));
+	assert_null(fal_rest_json_string(NULL, "a"));
+	cJSON_Delete(o);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_copy_blanks_controls_and_trims),
+		cmocka_unit_test(test_copy_cuts_on_character_boundary),
+		cmocka_unit_test(test_redact),
+		cmocka_unit_test(test_json_string),
+	};
+
+	return cmocka_run_group_tests_name("rest_text", tests, NULL, NULL);
+}
