@@ -81,7 +81,8 @@ test-valgrind:
 	@$(MAKE) --no-print-directory $(UNIT_BIN)
 	@fail=0; for t in $(UNIT_BIN); do \
 		log=$$t.valgrind.log; \
-		if valgrind -q --leak-check=full --errors-for-leak-kinds=all \
+		if valgrind -q --leak-check=full \
+		    --errors-for-leak-kinds=definite,indirect,possible \
 		    --show-leak-kinds=definite,indirect,possible \
 		    --error-exitcode=99 $$t >$$log 2>&1; then \
 			echo "ok   valgrind $${t##*/}"; \
@@ -119,15 +120,47 @@ run: deps all
 stop:
 	@sh scripts/run.sh stop $(BUILD)
 
+# Installed paths.  The examples name /usr/local/bin/falconieri and
+# /usr/local/lib/falconieri: installed, they name PREFIX's instead.
+BINDIR    := $(PREFIX)/bin
+MAN8DIR   := $(PREFIX)/share/man/man8
+DOCDIR    := $(PREFIX)/share/doc/falconieri
+EXDIR     := $(DOCDIR)/examples
+LIBEXEC   := $(PREFIX)/lib/falconieri
+UNITDIR   ?= $(PREFIX)/lib/systemd/system
+UNITS     := falconieri.service falconieri-socket.service falconieri.socket
+EXAMPLES  := lighttpd-falconieri.conf lighttpd-falconieri-cgi.conf \
+             apache-falconieri.conf apache-falconieri-cgi.conf
+SCRIPTS   := spawn-fcgi.sh falconieri.cgi
+SUBST     := sed -e 's|/usr/local/bin/falconieri|$(BINDIR)/falconieri|g' \
+                 -e 's|/usr/local/lib/falconieri|$(LIBEXEC)|g'
+
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man8 \
-		$(DESTDIR)$(PREFIX)/share/doc/falconieri
-	install -m 755 $(BUILD)/falconieri $(DESTDIR)$(PREFIX)/bin/falconieri
-	install -m 644 etc/conf.json $(DESTDIR)$(PREFIX)/share/doc/falconieri/conf.json.example
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MAN8DIR) $(DESTDIR)$(EXDIR) \
+		$(DESTDIR)$(LIBEXEC) $(DESTDIR)$(UNITDIR)
+	install -m 755 $(BUILD)/falconieri $(DESTDIR)$(BINDIR)/falconieri
+	install -m 644 man/falconieri.8 $(DESTDIR)$(MAN8DIR)/falconieri.8
+	install -m 644 etc/conf.json $(DESTDIR)$(DOCDIR)/conf.json.example
+	install -m 644 docs/deploy.md docs/openapi.yaml $(DESTDIR)$(DOCDIR)/
+	install -m 644 nginx/falconieri.conf $(DESTDIR)$(EXDIR)/nginx-falconieri.conf
+	for f in $(EXAMPLES); do \
+		$(SUBST) etc/$$f >$(DESTDIR)$(EXDIR)/$$f && \
+		chmod 644 $(DESTDIR)$(EXDIR)/$$f || exit 1; done
+	for f in $(SCRIPTS); do \
+		$(SUBST) etc/$$f >$(DESTDIR)$(EXDIR)/$$f && \
+		chmod 755 $(DESTDIR)$(EXDIR)/$$f || exit 1; done
+	install -m 755 $(DESTDIR)$(EXDIR)/falconieri.cgi \
+		$(DESTDIR)$(LIBEXEC)/falconieri.cgi
+	for f in $(UNITS); do \
+		$(SUBST) etc/$$f >$(DESTDIR)$(UNITDIR)/$$f && \
+		chmod 644 $(DESTDIR)$(UNITDIR)/$$f || exit 1; done
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/falconieri
-	rm -rf $(DESTDIR)$(PREFIX)/share/doc/falconieri
+	rm -f $(DESTDIR)$(BINDIR)/falconieri $(DESTDIR)$(MAN8DIR)/falconieri.8 \
+		$(DESTDIR)$(LIBEXEC)/falconieri.cgi
+	rm -f $(UNITS:%=$(DESTDIR)$(UNITDIR)/%)
+	rm -rf $(DESTDIR)$(DOCDIR)
+	rmdir $(DESTDIR)$(LIBEXEC) 2>/dev/null || true
 
 clean:
 	rm -rf build build-asan

@@ -8,6 +8,9 @@
 #include "../lib/log.h"
 #include "serve.h"
 
+/* The most of an unread body drained before exiting (see drain_body). */
+#define DRAIN_MAX (4LL * 1024 * 1024)
+
 extern char **environ;
 
 static long
@@ -15,8 +18,32 @@ stdin_read(void *ctx, char *buf, size_t len)
 {
 	size_t n = fread(buf, 1, len, stdin);
 
-	(void)ctx;
+	*(long long *)ctx += (long long)n;
 	return n == 0 && ferror(stdin) ? -1 : (long)n;
+}
+
+/*
+ * Reads and drops what is left of the CONTENT_LENGTH body after the answer
+ * (most refusals never read it): Apache's mod_cgid cuts the answer off
+ * when the program exits before taking the body it was handed.
+ */
+static void
+drain_body(long long consumed)
+{
+	const char *cl = getenv("CONTENT_LENGTH");
+	char buf[8192];
+	long long left = cl != NULL ? strtoll(cl, NULL, 10) - consumed : 0;
+	size_t n;
+
+	if (left > DRAIN_MAX)
+		left = DRAIN_MAX;
+	while (left > 0) {
+		n = fread(buf, 1, left < (long long)sizeof(buf) ?
+			  (size_t)left : sizeof(buf), stdin);
+		if (n == 0)
+			break;
+		left -= (long long)n;
+	}
 }
 
 static int
@@ -30,11 +57,14 @@ int
 fal_cgi_run(const struct fal_config *cfg)
 {
 	struct fal_http *http;
+	long long consumed = 0;
 	struct fal_io io = {
 		.envp = environ,
 		.read = stdin_read,
 		.write = stdout_write,
+		.ctx = &consumed,
 	};
+	int rc;
 
 	if (getenv("REQUEST_METHOD") == NULL) {
 		fprintf(stderr, "falconieri: standard input is not a FastCGI "
@@ -47,5 +77,7 @@ fal_cgi_run(const struct fal_config *cfg)
 		return 1;
 	fal_serve(cfg, http, &io);
 	fal_http_free(http);
-	return fflush(stdout) == 0 ? 0 : 1;
+	rc = fflush(stdout) == 0 ? 0 : 1;
+	drain_body(consumed);
+	return rc;
 }

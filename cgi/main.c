@@ -135,6 +135,10 @@ print_enabled(const struct fal_config *cfg)
 			any = 1;
 		}
 	printf("%s\n", any ? "" : " (none)");
+	if (cfg->n_api_tokens == 0)
+		printf("no API token configured: every client may call\n");
+	else
+		printf("API tokens configured: %zu\n", cfg->n_api_tokens);
 }
 
 /*
@@ -181,7 +185,7 @@ main(int argc, char **argv)
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	FCGX_Init();
 	fd = listen_socket(opts.listen);
-	if (fd != -1 && fd != -2 && cfg.n_api_tokens == 0)
+	if (fd != -2 && cfg.n_api_tokens == 0)
 		fal_log_msg(cfg.log_format, "warning", "no API token configured: "
 			    "every client may call");
 	if (fd == -2)

@@ -70,12 +70,22 @@ fal_log_request(enum fal_log_format fmt, const char *method,
 		cJSON *o = cJSON_CreateObject();
 		cJSON_AddStringToObject(o, "time", ts);
 		cJSON_AddStringToObject(o, "method", m);
-		cJSON_AddStringToObject(o, "provider", resp->provider ? resp->provider : "");
-		cJSON_AddStringToObject(o, "mac", resp->mac);
+		/* Every key on every line, null when it does not apply, so
+		 * each line has the same shape as the text format's. */
+		if (resp->provider != NULL)
+			cJSON_AddStringToObject(o, "provider", resp->provider);
+		else
+			cJSON_AddNullToObject(o, "provider");
+		if (resp->mac[0] != '\0')
+			cJSON_AddStringToObject(o, "mac", resp->mac);
+		else
+			cJSON_AddNullToObject(o, "mac");
 		cJSON_AddNumberToObject(o, "status", resp->status);
 		cJSON_AddStringToObject(o, "code", fal_err_code(resp->err));
 		if (resp->vendor_ms >= 0)
 			cJSON_AddNumberToObject(o, "vendor_ms", resp->vendor_ms);
+		else
+			cJSON_AddNullToObject(o, "vendor_ms");
 		emit_json(o);
 		return;
 	}

@@ -55,6 +55,7 @@ hawk_done(struct fal_call *call, enum fal_err rc)
 	return rc;
 }
 
+/* Registers dev->url at v: discovery (setting and endpoints), then PUT. */
 static enum fal_err
 hawk_register(struct fal_call *call, const struct fal_device *dev,
 	      const struct fal_hawk_vendor *v)
@@ -77,6 +78,7 @@ out:
 	return hawk_done(call, rc);
 }
 
+/* Deregisters dev at v: discovery (endpoints only), then DELETE. */
 static enum fal_err
 hawk_deregister(struct fal_call *call, const struct fal_device *dev,
 		const struct fal_hawk_vendor *v)
@@ -114,6 +116,7 @@ hawk_prepare(const struct fal_hawk_vendor *v, struct fal_provider_conf *conf,
 	return 0;
 }
 
+/* The table's entry points, one per vendor. */
 static enum fal_err
 grape_register(struct fal_call *call, const struct fal_device *dev)
 {

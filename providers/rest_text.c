@@ -11,89 +11,72 @@ fal_rest_json_string(const cJSON *o, const char *name)
 	return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
-/* Bytes in a UTF-8 sequence that starts with lead. */
+/*
+ * Length of the well-formed UTF-8 character at s (n bytes available):
+ * 1 to 4, or 0 when it is not one (stray continuation byte, cut short,
+ * overlong, surrogate, beyond U+10FFFF).
+ */
 static size_t
-utf8_len(unsigned char lead)
+utf8_char(const unsigned char *s, size_t n)
 {
-	if (lead >= 0xf0)
-		return 4;
-	if (lead >= 0xe0)
-		return 3;
-	return lead >= 0xc0 ? 2 : 1;
-}
+	size_t len;
+	unsigned long cp, min;
 
-/* Length of the longest prefix of s[0..n) that ends on a character boundary. */
-static size_t
-utf8_cut(const char *s, size_t n)
-{
-	size_t last = n;
-
-	/* Step back over continuation bytes to the last character's lead. */
-	while (last > 0 && ((unsigned char)s[last - 1] & 0xc0) == 0x80)
-		last--;
-	if (last == 0)
-		return n;
-	last--;
-	return n - last >= utf8_len((unsigned char)s[last]) ? n : last;
+	if (s[0] < 0x80)
+		return 1;
+	if ((s[0] & 0xe0) == 0xc0) {
+		len = 2, cp = s[0] & 0x1f, min = 0x80;
+	} else if ((s[0] & 0xf0) == 0xe0) {
+		len = 3, cp = s[0] & 0x0f, min = 0x800;
+	} else if ((s[0] & 0xf8) == 0xf0) {
+		len = 4, cp = s[0] & 0x07, min = 0x10000;
+	} else {
+		return 0;
+	}
+	if (n < len)
+		return 0;
+	for (size_t k = 1; k < len; k++) {
+		if ((s[k] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[k] & 0x3f);
+	}
+	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return len;
 }
 
 /*
- * Length of the well-formed UTF-8 sequence (RFC 3629: no overlong form,
- * no surrogate, nothing past U+10FFFF) at the start of s[0..n), or 0.
+ * The text becomes the "message" of our JSON answer, so it must be valid
+ * UTF-8: a byte that starts no character is replaced by '?', and a
+ * character that does not fit whole is left out.
  */
-static size_t
-utf8_valid(const char *s, size_t n)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t need = utf8_len(p[0]), i;
-	unsigned long cp;
-
-	if (p[0] < 0xc2 || p[0] > 0xf4 || need > n)
-		return 0;
-	cp = p[0] & (0xff >> (need + 1));
-	for (i = 1; i < need; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (p[i] & 0x3f);
-	}
-	if ((need == 3 && cp < 0x800) || (need == 4 && cp < 0x10000) ||
-	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-		return 0;
-	return need;
-}
-
 void
 fal_rest_text_copy(char *out, size_t len, const char *s, size_t n)
 {
-	size_t k, start = 0;
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, k = 0;
 
 	if (len == 0)
 		return;
 	out[0] = '\0';
 	if (s == NULL)
 		return;
-	while (start < n && (s[start] == ' ' || (unsigned char)s[start] < 0x20))
-		start++;
-	s += start;
-	n -= start;
-	if (n > len - 1)
-		n = utf8_cut(s, len - 1);
-	for (k = 0; k < n; k++) {
-		unsigned char c = (unsigned char)s[k];
-		size_t seq = c >= 0x80 ? utf8_valid(s + k, n - k) : 1;
+	while (i < n && (p[i] == ' ' || p[i] < 0x20))
+		i++;
+	while (i < n) {
+		size_t c = utf8_char(p + i, n - i);
+		char subst = c == 0 ? '?' : p[i] < 0x20 || p[i] == 0x7f ? ' ' : 0;
 
-		/* Vendors' bytes that are no UTF-8 would make our JSON answer
-		 * invalid: each becomes '?'. */
-		if (seq == 0) {
-			out[k] = '?';
+		if (k + (c > 1 ? c : 1) >= len)
+			break;
+		if (subst != 0) {
+			out[k++] = subst;
+			i++;
 			continue;
 		}
-		if (seq > 1) {
-			memcpy(out + k, s + k, seq);
-			k += seq - 1;
-			continue;
-		}
-		out[k] = c < 0x20 || c == 0x7f ? ' ' : (char)c;
+		memcpy(out + k, p + i, c);
+		k += c;
+		i += c;
 	}
 	while (k > 0 && out[k - 1] == ' ')
 		k--;

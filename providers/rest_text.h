@@ -1,7 +1,7 @@
 /*
  * rest_text.h - a REST vendor's words, made fit for an error message:
- * picked from a JSON error answer, cut without splitting a character, and
- * with our own secrets blanked should the vendor echo them.
+ * picked from a JSON error answer, valid UTF-8 (it ends up in our JSON
+ * answer), and with our own secrets blanked should the vendor echo them.
  */
 #ifndef FAL_REST_TEXT_H
 #define FAL_REST_TEXT_H
@@ -14,9 +14,10 @@
 const char *fal_rest_json_string(const cJSON *o, const char *name);
 
 /*
- * Copies up to n bytes of s into out (len bytes, NUL-terminated), with
- * control characters turned into spaces, surrounding blanks dropped, and
- * never ending inside a UTF-8 sequence.
+ * Copies up to n bytes of s into out (len bytes, NUL-terminated) as
+ * valid UTF-8: control characters become spaces, bytes that start no
+ * character '?', surrounding blanks are dropped, and a character that
+ * does not fit whole is left out.
  */
 void fal_rest_text_copy(char *out, size_t len, const char *s, size_t n);
 

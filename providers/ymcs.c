@@ -72,6 +72,7 @@ ymcs_done(struct fal_call *call, enum fal_err rc)
 	return rc;
 }
 
+/* Registers dev->url: delete, add (by MAC or with sn), then the PIN. */
 static enum fal_err
 ymcs_register(struct fal_call *call, const struct fal_device *dev)
 {
@@ -100,6 +101,7 @@ ymcs_register(struct fal_call *call, const struct fal_device *dev)
 	return FAL_OK;
 }
 
+/* Deregisters dev: delDevices, where an unknown device is a success. */
 static enum fal_err
 ymcs_deregister(struct fal_call *call, const struct fal_device *dev)
 {

@@ -7,14 +7,14 @@
 
 #include "provider.h"
 
-/* Longest path we append to base_url ("/v2/rps/addDevicesByMac"). */
-#define FAL_YMCS_PATH_MAX 64
+/* Room for one of the common header lines of a call. */
+#define FAL_YMCS_HEADER_MAX 64
 
 /*
  * A bearer token for call's account, malloc'd into *token: the cached one
  * while it has more than 60 s to live, else a fresh one, fetched by one
  * worker while the others wait for it.  stale, when non-NULL, is a token
- * YMCS has just refused: the answer is never that one.  Returns FAL_OK or
+ * YMCS has just refused, never handed out again from the cache.  FAL_OK or
  * the error (set in call->err) of the fetch.
  */
 enum fal_err fal_ymcs_token(struct fal_call *call, const char *stale,
@@ -36,7 +36,6 @@ enum fal_err fal_ymcs_post(struct fal_call *call, const char *path,
  * "nonce") into lines[0..3], each of size FAL_YMCS_HEADER_MAX.  Returns 0,
  * or -1 when the CSPRNG fails.
  */
-#define FAL_YMCS_HEADER_MAX 64
 int fal_ymcs_headers(char lines[4][FAL_YMCS_HEADER_MAX]);
 
 /* {base}path: base_url without its trailing slashes; malloc'd or NULL. */

@@ -301,6 +301,7 @@ fal_ymcs_add_read(long status, const char *body, size_t len,
 {
 	struct ymcs_words w = { 0 };
 	cJSON *json = parse(body, len);
+	char brief[160];
 	enum fal_err rc;
 
 	if (is_2xx(status)) {
@@ -313,11 +314,13 @@ fal_ymcs_add_read(long status, const char *body, size_t len,
 		rc = fal_ymcs_error_map(status, body, len, err);
 		goto out;
 	}
+	/* Short enough that the whole message fits, uncut. */
+	fal_rest_text_copy(brief, sizeof(brief), w.text, strlen(w.text));
 	rc = fal_error_set(err, FAL_ERR_UNKNOWN_PROVIDER_ERROR,
 			   "YMCS does not let this account register devices by "
 			   "MAC only (code 900403: %s); send the device serial "
 			   "number as \"sn\", or ask Yealink to enable MAC-only "
-			   "registration", w.text);
+			   "registration", brief[0] != '\0' ? brief : "forbidden");
 out:
 	cJSON_Delete(json);
 	return rc;

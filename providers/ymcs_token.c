@@ -124,9 +124,12 @@ wait_for_fetch(struct fal_call *call, const char *stale, char **token,
 	return 0;
 }
 
-/* Fetches a token, lock not held, and publishes the outcome. */
+/*
+ * Fetches a token, lock not held, and publishes the outcome.  A failed
+ * fetch also drops the token YMCS refused (stale), if still cached.
+ */
 static enum fal_err
-fetch_and_publish(struct fal_call *call, char **token)
+fetch_and_publish(struct fal_call *call, const char *stale, char **token)
 {
 	long long expires_in = 0;
 	char *fresh = NULL;
@@ -144,6 +147,11 @@ fetch_and_publish(struct fal_call *call, char **token)
 		rc = hand_out(call, token);
 	} else {
 		cache.last = *call->err;
+		if (stale != NULL && cache.token != NULL &&
+		    strcmp(cache.token, stale) == 0) {
+			free(cache.token);
+			cache.token = NULL;
+		}
 	}
 	pthread_cond_broadcast(&cache.done);
 	pthread_mutex_unlock(&cache.lock);
@@ -172,7 +180,7 @@ fal_ymcs_token(struct fal_call *call, const char *stale, char **token)
 	}
 	cache.fetching = true;
 	pthread_mutex_unlock(&cache.lock);
-	return fetch_and_publish(call, token);
+	return fetch_and_publish(call, stale, token);
 }
 
 void

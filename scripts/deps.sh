@@ -27,6 +27,16 @@ need_cmd nginx nginx-light
 need_cmd python3 python3
 need_cmd curl curl
 need_cmd openssl openssl
+# The deployment tests (tests/e2e/test_deploy_*.py): the real servers and
+# spawners, the man page linter, and npm for the OpenAPI linter (it needs
+# Node.js 20.19 or later).
+need_pkg lighttpd
+need_pkg apache2
+need_pkg spawn-fcgi
+need_cmd systemd-socket-activate systemd
+need_cmd systemd-analyze systemd
+need_cmd mandoc mandoc
+need_cmd npm npm
 
 # What some targets need besides, by argument: `deps.sh fuzz` (make fuzz:
 # clang and its libFuzzer runtime), `deps.sh valgrind` (make

@@ -1,5 +1,5 @@
 #!/bin/sh
-# The `make run` demo: the XML-RPC vendor simulators on 127.0.0.1:8091-8094,
+# The `make run` demo: the vendor simulators on 127.0.0.1:8091-8097,
 # Falconieri on 127.0.0.1:9000 (FastCGI) and nginx with nginx/falconieri.conf
 # on 127.0.0.1:8080, all in the background, state and logs under ./run/.
 # Usage: scripts/run.sh start|stop [BUILD]
@@ -9,7 +9,35 @@ BUILD=${2:-build}
 TOP=$(pwd)
 RUN=$TOP/run
 NGX=$RUN/nginx
-SIMS="snom:8091 gigaset:8092 yealink:8093 fanvil:8094"
+SIMS="snom:8091 gigaset:8092 yealink:8093 fanvil:8094 ymcs:8095 grape:8096 sraps:8097"
+
+# sim_script VENDOR: the simulator program of VENDOR (tests/sim/).
+sim_script() {
+	case $1 in
+	ymcs) echo ymcs_sim ;;
+	grape | sraps) echo hawk_sim ;;
+	*) echo xmlrpc_sim ;;
+	esac
+}
+
+# sim_args VENDOR PORT: the simulator's arguments, demo credentials.
+sim_args() {
+	case $1 in
+	ymcs) echo "--port $2 --client-id demo --client-secret demo --pin acde48234567=123456" ;;
+	grape | sraps) echo "--vendor $1 --port $2 --client-id demo --client-secret demo" ;;
+	*) echo "--vendor $1 --port $2 --user demo --password demo" ;;
+	esac
+}
+
+# sim_conf VENDOR PORT: the vendor's entry in the demo configuration.
+sim_conf() {
+	case $1 in
+	ymcs) printf '"ymcs": {"base_url": "http://127.0.0.1:%s/", "client_id": "demo", "client_secret": "demo"}' "$2" ;;
+	grape | sraps) printf '"%s": {"base_url": "http://127.0.0.1:%s/api/", "client_id": "demo", "client_secret": "demo"}' "$1" "$2" ;;
+	gigaset) printf '"gigaset": {"user": "demo", "password": "demo", "rpc_url": "http://127.0.0.1:%s/xmlrpc", "disable_crc": true}' "$2" ;;
+	*) printf '"%s": {"user": "demo", "password": "demo", "rpc_url": "http://127.0.0.1:%s/xmlrpc"}' "$1" "$2" ;;
+	esac
+}
 
 # alive PIDFILE WORD: the process of PIDFILE runs and its command line
 # holds WORD (so a recycled pid is never mistaken for ours).
@@ -40,7 +68,7 @@ stop_all() {
 	stop_one "$RUN/nginx.pid" nginx
 	stop_one "$RUN/falconieri.pid" falconieri
 	for s in $SIMS; do
-		stop_one "$RUN/sim-${s%%:*}.pid" xmlrpc_sim
+		stop_one "$RUN/sim-${s%%:*}.pid" "$(sim_script "${s%%:*}")"
 	done
 }
 
@@ -73,10 +101,7 @@ write_config() {
 		echo '  "providers": {'
 		sep=''
 		for s in $SIMS; do
-			printf '%s    "%s": {"user": "demo", "password": "demo", "rpc_url": "http://127.0.0.1:%s/xmlrpc"' \
-				"$sep" "${s%%:*}" "${s#*:}"
-			[ "${s%%:*}" = gigaset ] && printf ', "disable_crc": true'
-			printf '}'
+			printf '%s    %s' "$sep" "$(sim_conf "${s%%:*}" "${s#*:}")"
 			sep=',
 '
 		done
@@ -119,8 +144,9 @@ start() {
 
 	for s in $SIMS; do
 		v=${s%%:*}
-		nohup python3 "$TOP/tests/sim/xmlrpc_sim.py" --vendor "$v" \
-			--port "${s#*:}" --user demo --password demo \
+		# shellcheck disable=SC2046 # the arguments are words
+		nohup python3 "$TOP/tests/sim/$(sim_script "$v").py" \
+			$(sim_args "$v" "${s#*:}") \
 			>"$RUN/sim-$v.log" 2>&1 </dev/null &
 		echo $! >"$RUN/sim-$v.pid"
 	done
@@ -147,7 +173,8 @@ start() {
 
 	cat <<EOF
 Falconieri is running behind nginx on http://127.0.0.1:8080, with simulated
-snom, gigaset, yealink and fanvil redirect services (logs in ./run/).
+snom, gigaset, yealink, fanvil, ymcs, grape and sraps redirect services
+(logs in ./run/).
 
   # register a Snom phone
   curl -i -X PUT http://127.0.0.1:8080/providers/snom/AC-DE-48-23-45-67 \\
@@ -160,7 +187,11 @@ snom, gigaset, yealink and fanvil redirect services (logs in ./run/).
   # the enabled providers
   curl -i http://127.0.0.1:8080/providers
 
-  # the same with gigaset, yealink or fanvil in place of snom
+  # YMCS answers the device's PIN
+  curl -i -X PUT http://127.0.0.1:8080/providers/ymcs/AC-DE-48-23-45-67 \\
+       -d '{"url":"https://pbx.example.com/provisioning/"}'
+
+  # the same with gigaset, yealink, fanvil, grape or sraps in place of snom
   tail -f run/falconieri.log run/sim-snom.log   # what happened
 
 Stop everything with: make stop

@@ -42,7 +42,7 @@ def need(*commands):
     """Fails (never skips) when a command the test needs is missing:
     scripts/deps.sh installs them all."""
     for c in commands:
-        if shutil.which(c) is None and not os.access(c, os.X_OK):
+        if shutil.which(c) is None and not os.path.exists(c):
             raise AssertionError("%s is not installed (run make deps)" % c)
 
 
@@ -108,12 +108,15 @@ def clean_env(extra=None):
 
 
 class Proc:
-    """A started process, its stdout and stderr in log (a file)."""
+    """A started process, its stdout and stderr in log (a file); a web
+    server's own log files (where CGI programs' stderr goes) in
+    extra_logs."""
 
     def __init__(self, argv, log, env=None, cwd=None, what=None,
-                 stdin=subprocess.DEVNULL, pass_fds=()):
+                 stdin=subprocess.DEVNULL, pass_fds=(), extra_logs=()):
         self.what = what or os.path.basename(argv[0])
         self.log_path = log
+        self.extra_logs = tuple(extra_logs)
         self.out = open(log, "ab")
         self.proc = subprocess.Popen(argv, stdin=stdin, stdout=self.out,
                                      stderr=self.out, env=env, cwd=cwd,
@@ -127,7 +130,8 @@ class Proc:
         return self.proc.poll() is None
 
     def log(self):
-        return read(self.log_path)
+        return "".join(read(p) for p in (self.log_path,)
+                       + self.extra_logs)
 
     def stop(self, timeout=15):
         """SIGTERM, then SIGKILL after timeout; returns the exit status
@@ -373,3 +377,32 @@ class DeployTest(unittest.TestCase):
         self.assertAnswer(self.req("PUT", dev, {"url": URL},
                                    auth("wrong")), 401, "unauthorized")
         self.assertEqual(self.sim.calls, [])
+
+
+# The OpenAPI linter, from the npm registry: pinned, installed once into a
+# cache directory (FALCONIERI_NPM_CACHE, else ~/.cache/falconieri/npm).
+REDOCLY = "@redocly/cli@2.77.0"
+
+
+def openapi_linter():
+    """The path of the redocly command, installed with npm when missing.
+    Fails (never skips) when it cannot be had: the API description must
+    be checked in CI."""
+    need("npm", "node")
+    cache = os.environ.get("FALCONIERI_NPM_CACHE") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or
+        os.path.join(os.path.expanduser("~"), ".cache"),
+        "falconieri", "npm")
+    prefix = os.path.join(cache, REDOCLY.replace("/", "_"))
+    cmd = os.path.join(prefix, "node_modules", ".bin", "redocly")
+    if os.access(cmd, os.X_OK):
+        return cmd
+    os.makedirs(prefix, exist_ok=True)
+    r = subprocess.run(["npm", "install", "--prefix", prefix, "--no-save",
+                        "--no-audit", "--no-fund", "--loglevel=error",
+                        REDOCLY], capture_output=True, text=True,
+                       timeout=600, stdin=subprocess.DEVNULL)
+    if r.returncode != 0 or not os.access(cmd, os.X_OK):
+        raise AssertionError("npm install %s failed (%d):\n%s%s"
+                             % (REDOCLY, r.returncode, r.stdout, r.stderr))
+    return cmd

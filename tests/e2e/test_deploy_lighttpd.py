@@ -1,5 +1,6 @@
-"""Falconieri behind a real lighttpd with etc/lighttpd-falconieri.conf
-(mod_fastcgi, mounted at /falconieri/), Falconieri on --listen."""
+"""Falconieri behind a real lighttpd: etc/lighttpd-falconieri.conf
+(mod_fastcgi, Falconieri on --listen) and etc/lighttpd-falconieri-cgi.conf
+(mod_cgi, the shared hosting form)."""
 
 import os
 
@@ -25,8 +26,10 @@ def lighttpd(tmp, site, procs, port=None):
         'include "%(inc)s"\n') % {"d": tmp, "port": port, "inc": inc}
     conf = du.write(os.path.join(tmp, "lighttpd.conf"), main)
     p = du.Proc(["lighttpd", "-D", "-f", conf],
-                os.path.join(tmp, "lighttpd.log"), what="lighttpd")
-    p.extra_logs = ("error.log", "breakage.log")
+                os.path.join(tmp, "lighttpd.log"), what="lighttpd",
+                env=du.clean_env(),
+                extra_logs=[os.path.join(tmp, n)
+                            for n in ("error.log", "breakage.log")])
     procs.append(p)
     du.wait_tcp(port, p, "lighttpd")
     return port
@@ -41,3 +44,42 @@ class TestLighttpdFastCGI(du.DeployTest):
         site = du.substitute(du.example("lighttpd-falconieri.conf"),
                              (('"port" => 9000', '"port" => %d' % fport),))
         return lighttpd(tmp, site, cls.procs)
+
+
+class TestLighttpdFastCGIRoot(du.DeployTest):
+    """The variant the example describes for the root of a host."""
+
+    PREFIX = ""
+    OUTSIDE = None
+    CONFIG = {"base_path": ""}
+
+    @classmethod
+    def start(cls, sim, tmp):
+        conf = cls.conf_file(sim, tmp)
+        cls.falconieri, fport = du.falconieri_listen(tmp, conf, cls.procs)
+        site = du.substitute(du.example("lighttpd-falconieri.conf"), (
+            ('"port" => 9000', '"port" => %d' % fport),
+            ('"^/falconieri(/|$)"', '"^/"'),
+            ('"/falconieri" => ((',
+             '"/" => (( "fix-root-scriptname" => "enable",')))
+        return lighttpd(tmp, site, cls.procs)
+
+
+class TestLighttpdCGI(du.DeployTest):
+    """CGI under lighttpd's mod_cgi with etc/lighttpd-falconieri-cgi.conf
+    and etc/falconieri.cgi: one process per request, PATH_INFO routing."""
+
+    PREFIX = "/cgi-bin/falconieri"
+    CONFIG = {}
+
+    @classmethod
+    def start(cls, sim, tmp):
+        conf = cls.conf_file(sim, tmp)
+        script = du.substitute(du.example("falconieri.cgi"), (
+            ("/usr/local/bin/falconieri", du.binary()),
+            ("/opt/falconieri/conf.json", conf)))
+        cgi = du.write(os.path.join(tmp, "falconieri.cgi"), script, 0o755)
+        site = du.substitute(du.example("lighttpd-falconieri-cgi.conf"), (
+            ("/usr/local/lib/falconieri/falconieri.cgi", cgi),))
+        return lighttpd(tmp, site, cls.procs)
+

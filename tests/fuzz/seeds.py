@@ -186,6 +186,27 @@ def ymcs_seeds():
     return s
 
 
+def grape_seeds():
+    settings = json.dumps([{"uuid": "u-0", "param_name": "Other"},
+                           {"uuid": "u-1", "param_name":
+                            "ProvisioningServer"}]).encode()
+    links = json.dumps({"links": {"company": "https://g/api/c/1/",
+                                  "endpoints": "/api/e/"}}).encode()
+    return [bytes([0]) + settings, bytes([0]) + b"[]",
+            bytes([0]) + links,
+            bytes([0]) + b'<https://g/api/settings/?page=2>; rel="next", '
+            b'<https://g/api/settings/?page=9>; rel="last"',
+            bytes([0]) + b'<a>; rel=next; title="x\\"y"',
+            bytes([4]) + json.dumps({"message": "taken_mac_or_forbidden"}
+                                    ).encode(),
+            bytes([5]) + json.dumps({"detail": "You do not have permission "
+                                     "to edit this endpoint"}).encode(),
+            bytes([6]) + json.dumps({"error": "\u00e9" * 400}).encode(),
+            bytes([10]) + b"<html>Internal Server Error</html>",
+            bytes([7]) + b"",
+            bytes([0]) + b"u-1\0https://pbx.example.com/p?a=1&b=\"x\""]
+
+
 def write(target, seeds):
     d = os.path.join(HERE, "corpus", target)
     os.makedirs(d, exist_ok=True)
@@ -203,6 +224,7 @@ def main():
     write("xmlrpc", xmlrpc_seeds())
     write("config", config_seeds())
     write("ymcs", ymcs_seeds())
+    write("grape", grape_seeds())
 
 
 if __name__ == "__main__":

@@ -41,6 +41,30 @@ test_copy_cuts_on_character_boundary(void **state)
 	assert_string_equal(out, s);
 }
 
+/* Whatever the vendor sent, the message is valid UTF-8. */
+static void
+test_copy_replaces_invalid_utf8(void **state)
+{
+	static const struct { const char *in, *want; } cases[] = {
+		{ "device already \x9amanaged", "device already ?managed" },
+		{ "a\xc3", "a?" },                      /* cut short */
+		{ "a\xc3(b", "a?(b" },                  /* bad continuation */
+		{ "\xc0\xaf", "??" },                  /* overlong '/' */
+		{ "\xed\xa0\x80", "???" },            /* surrogate */
+		{ "\xf4\x90\x80\x80", "????" },      /* beyond U+10FFFF */
+		{ "\xff\xfe", "??" },
+		{ "ok \xf0\x9f\x90\xa6 \xc3\xa9", "ok \xf0\x9f\x90\xa6 \xc3\xa9" },
+	};
+	char out[64];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		fal_rest_text_copy(out, sizeof(out), cases[i].in,
+				   strlen(cases[i].in));
+		assert_string_equal(out, cases[i].want);
+	}
+}
+
 static void
 test_redact(void **state)
 {
@@ -81,6 +105,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_copy_blanks_controls_and_trims),
 		cmocka_unit_test(test_copy_cuts_on_character_boundary),
+		cmocka_unit_test(test_copy_replaces_invalid_utf8),
 		cmocka_unit_test(test_redact),
 		cmocka_unit_test(test_json_string),
 	};
