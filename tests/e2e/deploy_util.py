@@ -12,7 +12,6 @@ validation error, base_path mounting, the API token).
 import http.client
 import json
 import os
-import pwd
 import shutil
 import signal
 import subprocess
@@ -234,13 +233,6 @@ def falconieri_listen(tmp, conf_path, procs, env=None):
     procs.append(p)
     wait_tcp(port, p, "falconieri")
     return p, port
-
-
-def www_user():
-    """(uid, gid) of www-data, which Apache's children run as when the
-    tests run as root."""
-    pw = pwd.getpwnam("www-data")
-    return pw.pw_uid, pw.pw_gid
 
 
 class DeployTest(unittest.TestCase):

@@ -61,7 +61,6 @@ class TestApacheProxyFCGI(du.DeployTest):
 class TestApacheCGI(du.DeployTest):
     """CGI under mod_cgid, run as www-data when the tests run as root."""
 
-    PREFIX = "/cgi-bin/falconieri"
     CONFIG = {}
 
     @classmethod

@@ -7,10 +7,12 @@ import os
 import deploy_util as du
 from harness import free_port
 
+DEBIAN_CGI = "/etc/lighttpd/conf-available/10-cgi.conf"
 
-def lighttpd(tmp, site, procs, port=None):
-    """lighttpd on 127.0.0.1 with site (an example, substituted) included;
-    returns its port."""
+
+def lighttpd(tmp, site, procs, port=None, before=""):
+    """lighttpd on 127.0.0.1 with before, then site (an example,
+    substituted) included; returns its port."""
     du.need("lighttpd")
     port = port or free_port()
     inc = du.write(os.path.join(tmp, "site.conf"), site)
@@ -23,7 +25,9 @@ def lighttpd(tmp, site, procs, port=None):
         'server.pid-file = "%(d)s/lighttpd.pid"\n'
         'server.errorlog = "%(d)s/error.log"\n'
         'server.breakagelog = "%(d)s/breakage.log"\n'
-        'include "%(inc)s"\n') % {"d": tmp, "port": port, "inc": inc}
+        '%(before)s\n'
+        'include "%(inc)s"\n') % {"d": tmp, "port": port, "inc": inc,
+                                  "before": before}
     conf = du.write(os.path.join(tmp, "lighttpd.conf"), main)
     p = du.Proc(["lighttpd", "-D", "-f", conf],
                 os.path.join(tmp, "lighttpd.log"), what="lighttpd",
@@ -69,7 +73,6 @@ class TestLighttpdCGI(du.DeployTest):
     """CGI under lighttpd's mod_cgi with etc/lighttpd-falconieri-cgi.conf
     and etc/falconieri.cgi: one process per request, PATH_INFO routing."""
 
-    PREFIX = "/cgi-bin/falconieri"
     CONFIG = {}
 
     @classmethod
@@ -81,5 +84,8 @@ class TestLighttpdCGI(du.DeployTest):
         cgi = du.write(os.path.join(tmp, "falconieri.cgi"), script, 0o755)
         site = du.substitute(du.example("lighttpd-falconieri-cgi.conf"), (
             ("/usr/local/lib/falconieri/falconieri.cgi", cgi),))
-        return lighttpd(tmp, site, cls.procs)
+        # Beside Debian's own CGI setup (an alias of all of /cgi-bin/),
+        # as lighty-enable-mod cgi leaves it.
+        return lighttpd(tmp, site, cls.procs, before='include "%s"'
+                        % DEBIAN_CGI)
 
