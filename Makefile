@@ -113,6 +113,21 @@ fuzz:
 
 .PHONY: fuzz test-valgrind
 
+# The benchmark of docs/performance.md (not part of `make test`): nginx,
+# Falconieri, the no-op FastCGI reference bench/noop.c and a static vendor,
+# driven by wrk; BENCH_SECONDS, BENCH_ROUNDS, BENCH_CLIENTS, BENCH_PNG
+# tune it (see bench/run.py).
+$(BUILD)/noop: bench/noop.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< -lfcgi
+
+bench:
+	@sh scripts/deps.sh bench
+	@$(MAKE) --no-print-directory all $(BUILD)/noop
+	@python3 bench/run.py $(BUILD)
+
+.PHONY: bench
+
 # The demo: nginx on 127.0.0.1:8080, Falconieri, and the vendor simulators.
 run: deps all
 	@sh scripts/run.sh start $(BUILD)
@@ -163,6 +178,6 @@ uninstall:
 	rmdir $(DESTDIR)$(LIBEXEC) 2>/dev/null || true
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

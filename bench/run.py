@@ -11,21 +11,28 @@ Starts, on 127.0.0.1 and free ports, one nginx with:
     200 ms (echo_sleep) for the slow-vendor run.
 Then drives them with wrk (bench/put.lua), interleaving the runs of
 Falconieri and of the reference (A B A B) so drift of the machine cancels,
-and prints one Markdown table plus the wrk command lines.
+and prints one Markdown table plus the wrk command lines.  Runs: 0 nginx
+alone, 1 validation path, 2 success path, 3 slow vendor, 4 memory and
+vendor connections, 5 overload (twice as many clients as workers).
 
 usage: bench/run.py [BUILD]        (BUILD holds falconieri and noop)
 environment:
-  BENCH_SECONDS  length of each run (default 5)
+  BENCH_SECONDS  length of each run (default 5; run 3 twice as long)
   BENCH_ROUNDS   A B rounds per scenario (default 2)
-  BENCH_CLIENTS  wrk connections of runs 0-2 (default 16)
+  BENCH_CLIENTS  wrk connections of runs 0-2 (default 8: the shipped
+                 upstream keepalive; run 5 shows what more clients do)
   BENCH_THREADS  wrk threads (default 2)
   BENCH_PNG      when set, gnuplot draws the chart into this file
-  BENCH_KEEP     when set, the work directory (logs, data) is kept
+  BENCH_FALCONIERI  another falconieri binary to measure (a variant)
+  BENCH_KEEPALIVE   another upstream keepalive than the shipped one
+  BENCH_KEEP     when set, the work directory (logs, data) is kept; it is
+                 kept anyway when the benchmark fails
 """
 
 import http.client
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -39,13 +46,14 @@ BENCH = os.path.join(ROOT, "bench")
 
 SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "2"))
-CLIENTS = int(os.environ.get("BENCH_CLIENTS", "16"))
+CLIENTS = int(os.environ.get("BENCH_CLIENTS", "8"))
 THREADS = int(os.environ.get("BENCH_THREADS", "2"))
 NGINX_WORKERS = 2
 SLOW_CLIENTS = 64
 SLOW_WORKERS = 64
 SLOW_DELAY = 0.2
 FAST_WORKERS = 16
+OVERLOAD_CLIENTS = 2 * FAST_WORKERS
 
 GOOD_MAC = "AC-DE-48-23-45-67"
 BAD_MAC = "ZZ-DE-48-23-45-67"
@@ -111,20 +119,30 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def children_cpu_seconds(pid):
+    """CPU time of pid's children (nginx's workers) so far."""
+    with open("/proc/%d/task/%d/children" % (pid, pid)) as f:
+        return sum(cpu_seconds(int(c)) for c in f.read().split())
+
+
 class Stack:
     """nginx, two Falconieri, the reference; everything under self.dir."""
 
     def __init__(self, build):
         self.build = os.path.abspath(build)
+        self.falconieri = os.environ.get("BENCH_FALCONIERI",
+                                         os.path.join(self.build, "falconieri"))
+        for exe in (self.falconieri, os.path.join(self.build, "noop")):
+            if not os.access(exe, os.X_OK):
+                sys.exit("bench: no %s (make bench builds it)" % exe)
+        if not os.path.exists(ECHO_MODULE):
+            sys.exit("bench: no %s (Debian package libnginx-mod-http-echo; "
+                     "make bench installs it)" % ECHO_MODULE)
         self.dir = tempfile.mkdtemp(prefix="falconieri-bench-")
         self.procs = []
         names = ("fal", "fal64", "noop", "static", "vendor",
                  "fcgi_fal", "fcgi_fal64", "fcgi_noop")
         self.port = {n: free_port() for n in names}
-        for exe in ("falconieri", "noop"):
-            if not os.access(os.path.join(self.build, exe), os.X_OK):
-                sys.exit("bench: no %s/%s (make bench builds it)"
-                         % (self.build, exe))
 
     def conf_copy(self, name, listen, fcgi):
         """nginx/falconieri.conf for upstream name on the given ports."""
@@ -138,6 +156,10 @@ class Stack:
                 sys.exit("bench: nginx/falconieri.conf: expected '%s' once"
                          % old)
             text = text.replace(old, new)
+        keepalive = os.environ.get("BENCH_KEEPALIVE")
+        if keepalive:
+            text = re.sub(r"keepalive \d+;", "keepalive %d;" % int(keepalive),
+                          text)
         path = os.path.join(self.dir, "upstream-%s.conf" % name)
         with open(path, "w") as f:
             f.write(text)
@@ -148,9 +170,7 @@ class Stack:
         copies = [self.conf_copy("falconieri", p["fal"], p["fcgi_fal"]),
                   self.conf_copy("falconieri64", p["fal64"], p["fcgi_fal64"]),
                   self.conf_copy("noop", p["noop"], p["fcgi_noop"])]
-        lines = []
-        if os.path.exists(ECHO_MODULE):
-            lines.append("load_module %s;" % ECHO_MODULE)
+        lines = ["load_module %s;" % ECHO_MODULE]
         if os.getuid() == 0:
             lines.append("user root;")
         lines += [
@@ -216,11 +236,11 @@ class Stack:
         p, b = self.port, self.build
         conf = self.nginx_conf()
         self.fal = self.spawn("falconieri", [
-            b + "/falconieri", "-c", self.falconieri_conf("fal", "/rpc"),
+            self.falconieri, "-c", self.falconieri_conf("fal", "/rpc"),
             "--listen", "127.0.0.1:%d" % p["fcgi_fal"],
             "--workers", str(FAST_WORKERS)])
         self.fal64 = self.spawn("falconieri64", [
-            b + "/falconieri", "-c", self.falconieri_conf("fal64", "/slow"),
+            self.falconieri, "-c", self.falconieri_conf("fal64", "/slow"),
             "--listen", "127.0.0.1:%d" % p["fcgi_fal64"],
             "--workers", str(SLOW_WORKERS)])
         self.noop = self.spawn("noop", [
@@ -294,9 +314,12 @@ class Runner:
         argv = ["wrk", "-t%d" % min(THREADS, clients), "-c%d" % clients,
                 "-d%ds" % seconds, "--timeout", "5s",
                 "-s", os.path.join(BENCH, "put.lua"), url, "--", BODY]
+        nginx = self.stack.nginx.pid
         start, cpu = time.time(), cpu_seconds(pid)
+        ngx = children_cpu_seconds(nginx)
         out = subprocess.run(argv, capture_output=True, text=True)
         end, cpu = time.time(), cpu_seconds(pid) - cpu
+        ngx = children_cpu_seconds(nginx) - ngx
         line = [l for l in out.stdout.splitlines() if l.startswith("BENCH ")]
         if out.returncode != 0 or not line:
             sys.exit("bench: wrk failed:\n%s%s" % (out.stdout, out.stderr))
@@ -310,7 +333,8 @@ class Runner:
             return
         r.update(key=key, start=start, end=end,
                  rps=r["requests"] * 1e6 / r["duration_us"],
-                 cpu_us=cpu * 1e6 / r["requests"] if pid else None)
+                 cpu_us=cpu * 1e6 / r["requests"] if pid else None,
+                 nginx_us=ngx * 1e6 / r["requests"])
         self.runs.append(r)
         self.commands[key] = " ".join(
             a if a != BODY else "'%s'" % a for a in argv).replace(
@@ -329,15 +353,17 @@ class Runner:
         return start, time.time()
 
     def figures(self, key):
-        """Mean req/s, p50 and p99 in ms, and CPU µs per request of the
-        FastCGI server (None for nginx alone) over the runs of key."""
+        """Mean req/s, p50 and p99 in ms, CPU µs per request of the FastCGI
+        server (None for nginx alone) and of nginx (the vendor included)
+        over the runs of key."""
         rs = [r for r in self.runs if r["key"] == key]
         n = len(rs)
         cpu = [r["cpu_us"] for r in rs if r["cpu_us"] is not None]
         return (sum(r["rps"] for r in rs) / n,
                 sum(r["p50_us"] for r in rs) / n / 1000,
                 sum(r["p99_us"] for r in rs) / n / 1000,
-                sum(cpu) / len(cpu) if cpu else None)
+                sum(cpu) / len(cpu) if cpu else None,
+                sum(r["nginx_us"] for r in rs) / n)
 
 
 def peak_concurrency(calls):
@@ -354,8 +380,8 @@ def peak_concurrency(calls):
 
 
 def run_all(stack):
-    """Runs 0 to 3; returns the Runner, the span of run 2 and the memory
-    figures (KiB)."""
+    """Runs 0 to 5; returns the Runner, the span of run 2 (warm-up
+    included) and the memory figures (KiB)."""
     p, fal, noop = stack.port, stack.fal.pid, stack.noop.pid
     run = Runner(stack)
     run.alternate([("static", (p["static"], BAD_MAC, 400, None))],
@@ -369,9 +395,14 @@ def run_all(stack):
                           ROUNDS, CLIENTS, SECONDS)
     mem = {"rss": status_kib(fal, "VmRSS"), "anon": status_kib(fal, "RssAnon"),
            "noop": status_kib(noop, "VmRSS")}
+    # A run counts only the calls it saw end: up to one 200 ms call per
+    # client is lost at its end, 4 % of a 5 s run, hence twice as long.
     run.alternate([("slow_fal", (p["fal64"], GOOD_MAC, 200, stack.fal64.pid))],
-                  ROUNDS, SLOW_CLIENTS, SECONDS)
+                  ROUNDS, SLOW_CLIENTS, 2 * SECONDS)
     mem["rss64"] = status_kib(stack.fal64.pid, "VmRSS")
+    run.alternate([("over_fal", (p["fal"], BAD_MAC, 400, fal)),
+                   ("over_noop", (p["noop"], BAD_MAC, 400, noop))],
+                  ROUNDS, OVERLOAD_CLIENTS, SECONDS)
     return run, span2, mem
 
 
@@ -394,14 +425,14 @@ def table(run, mem, opened, used, peak):
     bound = SLOW_WORKERS / SLOW_DELAY
 
     def row(n, what, fig, measure, target):
-        cpu = "%.1f" % fig[3] if fig[3] is not None else ""
-        return "| %s | %s | %.0f | %.2f | %.2f | %s | %s | %s |" % (
-            n, what, fig[0], fig[1], fig[2], cpu, measure, target)
+        cpu = "%.1f" % fig[3] if fig[3] is not None else "–"
+        return "| %s | %s | %.0f | %.2f | %.2f | %s | %.1f | %s | %s |" % (
+            n, what, fig[0], fig[1], fig[2], cpu, fig[4], measure, target)
 
     out = [
-        "| run | scenario | req/s | p50 ms | p99 ms | CPU µs/req | measure "
-        "| target |",
-        "| --- | --- | ---: | ---: | ---: | ---: | --- | --- |",
+        "| run | scenario | req/s | p50 ms | p99 ms | FastCGI CPU µs/req "
+        "| nginx CPU µs/req | measure | target |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- | --- |",
         row(0, "nginx `return 400` itself (information)", static,
             "%.2f of it is the no-op reference" % (val_ref[0] / static[0]), ""),
         row(1, "validation (malformed MAC): no-op reference", val_ref, "", ""),
@@ -414,30 +445,40 @@ def table(run, mem, opened, used, peak):
             % (SLOW_CLIENTS, SLOW_WORKERS), slow,
             "**%.2f** of %.0f/s; peak %d vendor calls at once"
             % (slow[0] / bound, bound, peak), "≥ 0.9"),
-        "| 4 | Falconieri RSS after runs 1–2 (--workers %d) | | | | | "
+        "| 4 | Falconieri RSS after runs 1–2 (--workers %d) | | | | | | "
         "**%.1f MiB** (%.1f MiB of it anonymous; --workers %d after run 3: "
         "%.1f MiB; reference: %.1f MiB) | ≤ 8 MiB |"
         % (FAST_WORKERS, mem["rss"] / 1024, mem["anon"] / 1024, SLOW_WORKERS,
            mem["rss64"] / 1024, mem["noop"] / 1024),
-        "| 4 | vendor TCP connections opened during run 2 | | | | | **%d** "
+        "| 4 | vendor TCP connections opened during run 2 | | | | | | **%d** "
         "(%d used) | ≤ %d |" % (opened, used, FAST_WORKERS),
+        row(5, "information: validation, %d clients on --workers %d: "
+            "no-op reference" % (OVERLOAD_CLIENTS, FAST_WORKERS),
+            run.figures("over_noop"), "", ""),
+        row(5, "information: validation, %d clients on --workers %d: "
+            "Falconieri" % (OVERLOAD_CLIENTS, FAST_WORKERS),
+            run.figures("over_fal"), "%.2f of the reference" %
+            (run.figures("over_fal")[0] / run.figures("over_noop")[0]), ""),
     ]
     return "\n".join(out)
 
 
 def write_data(path, run):
     """The chart's data: one line per scenario and server."""
-    rows = [("nginx\\nreturn 400", "static"),
-            ("validation\\nno-op", "val_noop"),
-            ("validation\\nFalconieri", "val_fal"),
-            ("success\\nno-op", "ok_noop"),
-            ("success\\nFalconieri", "ok_fal"),
-            ("slow vendor\\nFalconieri", "slow_fal")]
+    rows = [("0 nginx", "return 400", "static", 3),
+            ("1 validation", "no-op", "val_noop", 2),
+            ("1 validation", "Falconieri", "val_fal", 1),
+            ("2 success", "no-op", "ok_noop", 2),
+            ("2 success", "Falconieri", "ok_fal", 1),
+            ("3 slow vendor", "Falconieri", "slow_fal", 1),
+            ("5 overload", "no-op", "over_noop", 2),
+            ("5 overload", "Falconieri", "over_fal", 1)]
     with open(path, "w") as f:
-        f.write("# label\treq/s\tp50_ms\tp99_ms\n")
-        for label, key in rows:
-            rps, p50, p99, _ = run.figures(key)
-            f.write('"%s"\t%.1f\t%.3f\t%.3f\n' % (label, rps, p50, p99))
+        f.write("# scenario\tserver\treq/s\tp50_ms\tp99_ms\tcolour\n")
+        for scenario, server, key, colour in rows:
+            rps, p50, p99 = run.figures(key)[:3]
+            f.write('"%s"\t"%s"\t%.1f\t%.3f\t%.3f\t%d\n'
+                    % (scenario, server, rps, p50, p99, colour))
 
 
 def main():
@@ -449,6 +490,9 @@ def main():
         stack.start()
         check(stack)
         run, span2, mem = run_all(stack)
+    except SystemExit:
+        print("bench: logs kept in %s" % stack.dir, file=sys.stderr)
+        raise
     finally:
         stack.stop()
     opened, used, peak = vendor_figures(stack, span2)
@@ -456,12 +500,12 @@ def main():
     print()
     print("nginx: %d worker processes, the shipped upstream settings "
           "(keepalive, fastcgi_keep_conn on) in front of every FastCGI "
-          "server; each figure is the mean of %d runs of %d s, A B A B."
-          % (NGINX_WORKERS, ROUNDS, SECONDS))
+          "server; each figure is the mean of %d runs of %d s (run 3: %d s), "
+          "A B A B." % (NGINX_WORKERS, ROUNDS, SECONDS, 2 * SECONDS))
     print()
     for key in ("static", "val_noop", "val_fal", "ok_noop", "ok_fal",
-                "slow_fal"):
-        print("    %-8s  %s" % (key, run.commands[key]))
+                "slow_fal", "over_noop", "over_fal"):
+        print("    %-9s  %s" % (key, run.commands[key]))
     data = os.path.join(stack.dir, "results.tsv")
     write_data(data, run)
     png = os.environ.get("BENCH_PNG")

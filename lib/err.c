@@ -3,6 +3,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 static const struct {
 	int status;
@@ -90,4 +91,26 @@ fal_error_clear(struct fal_error *err)
 {
 	err->code = FAL_OK;
 	err->message[0] = '\0';
+}
+
+void
+fal_error_redact(struct fal_error *err, const char *secret)
+{
+	static const char mask[] = "***";
+	size_t slen, mlen = sizeof(mask) - 1;
+	char *p = err->message;
+
+	if (secret == NULL || (slen = strlen(secret)) == 0)
+		return;
+	while ((p = strstr(p, secret)) != NULL) {
+		/* A mask longer than the secret would not fit: star it instead. */
+		if (slen < mlen) {
+			memset(p, '*', slen);
+			p += slen;
+			continue;
+		}
+		memcpy(p, mask, mlen);
+		memmove(p + mlen, p + slen, strlen(p + slen) + 1);
+		p += mlen;
+	}
 }

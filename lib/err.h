@@ -57,6 +57,12 @@ enum fal_err fal_error_set(struct fal_error *err, enum fal_err code,
 			   const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/*
+ * Replaces every occurrence of secret (when non-empty) in err's message by
+ * "***": a vendor that echoes a credential must not pass it on.
+ */
+void fal_error_redact(struct fal_error *err, const char *secret);
+
 /* Resets err to FAL_OK with no message. */
 void fal_error_clear(struct fal_error *err);
 

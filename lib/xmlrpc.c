@@ -174,7 +174,12 @@ load_doc(const char *xml, size_t len)
 		return NULL;
 	memcpy(s, xml, len);
 	s[len] = '\0';
-	if ((top = mxmlNewElement(MXML_NO_PARENT, "document")) == NULL)
+	/*
+	 * A close tag naming the top node would make mxml release it
+	 * mid-parse, and then free it twice.  mxml reads a tag's name up to
+	 * whitespace, so a name with a space can never be closed.
+	 */
+	if ((top = mxmlNewElement(MXML_NO_PARENT, "falconieri answer")) == NULL)
 		goto out;
 	mxmlSetErrorCallback(mxml_error_quiet);
 	mxml_failed = false;

@@ -46,15 +46,6 @@ endpoint_call(struct fal_call *call, const char *endpoints, const char *mac12,
 	return rc;
 }
 
-/* Our secret never leaves in an answer, even if the vendor echoes it. */
-static enum fal_err
-hawk_done(struct fal_call *call, enum fal_err rc)
-{
-	if (rc != FAL_OK)
-		fal_rest_redact(call->err->message, call->conf->client_secret);
-	return rc;
-}
-
 /* Registers dev->url at v: discovery (setting and endpoints), then PUT. */
 static enum fal_err
 hawk_register(struct fal_call *call, const struct fal_device *dev,
@@ -75,7 +66,7 @@ hawk_register(struct fal_call *call, const struct fal_device *dev,
 out:
 	free(body);
 	fal_hawk_place_free(&place);
-	return hawk_done(call, rc);
+	return rc;
 }
 
 /* Deregisters dev at v: discovery (endpoints only), then DELETE. */
@@ -91,7 +82,7 @@ hawk_deregister(struct fal_call *call, const struct fal_device *dev,
 		rc = endpoint_call(call, place.endpoints, dev->mac.lower12,
 				   "DELETE", NULL, true);
 	fal_hawk_place_free(&place);
-	return hawk_done(call, rc);
+	return rc;
 }
 
 /*

@@ -82,25 +82,3 @@ fal_rest_text_copy(char *out, size_t len, const char *s, size_t n)
 		k--;
 	out[k] = '\0';
 }
-
-void
-fal_rest_redact(char *msg, const char *secret)
-{
-	static const char mask[] = "***";
-	size_t slen, mlen = sizeof(mask) - 1;
-	char *p = msg;
-
-	if (secret == NULL || (slen = strlen(secret)) == 0)
-		return;
-	while ((p = strstr(p, secret)) != NULL) {
-		/* A mask longer than the secret would not fit: star it instead. */
-		if (slen < mlen) {
-			memset(p, '*', slen);
-			p += slen;
-			continue;
-		}
-		memcpy(p, mask, mlen);
-		memmove(p + mlen, p + slen, strlen(p + slen) + 1);
-		p += mlen;
-	}
-}

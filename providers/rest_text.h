@@ -1,7 +1,7 @@
 /*
  * rest_text.h - a REST vendor's words, made fit for an error message:
  * picked from a JSON error answer, valid UTF-8 (it ends up in our JSON
- * answer), and with our own secrets blanked should the vendor echo them.
+ * answer).
  */
 #ifndef FAL_REST_TEXT_H
 #define FAL_REST_TEXT_H
@@ -20,8 +20,5 @@ const char *fal_rest_json_string(const cJSON *o, const char *name);
  * does not fit whole is left out.
  */
 void fal_rest_text_copy(char *out, size_t len, const char *s, size_t n);
-
-/* Replaces every occurrence of secret (when non-empty) in msg by "***". */
-void fal_rest_redact(char *msg, const char *secret);
 
 #endif

@@ -63,15 +63,6 @@ ymcs_pin(struct fal_call *call, const struct fal_device *dev)
 	free(body);
 }
 
-/* Our secret never leaves in an answer, even if the vendor echoes it. */
-static enum fal_err
-ymcs_done(struct fal_call *call, enum fal_err rc)
-{
-	if (rc != FAL_OK)
-		fal_rest_redact(call->err->message, call->conf->client_secret);
-	return rc;
-}
-
 /* Registers dev->url: delete, add (by MAC or with sn), then the PIN. */
 static enum fal_err
 ymcs_register(struct fal_call *call, const struct fal_device *dev)
@@ -86,7 +77,7 @@ ymcs_register(struct fal_call *call, const struct fal_device *dev)
 	 */
 	rc = ymcs_step(call, "/v2/rps/delDevices", fal_ymcs_del_body(mac), NULL);
 	if (rc != FAL_OK)
-		return ymcs_done(call, rc);
+		return rc;
 	if (dev->sn != NULL)
 		rc = ymcs_step(call, "/v2/rps/devices",
 			       fal_ymcs_device_body(mac, dev->sn, dev->url),
@@ -96,7 +87,7 @@ ymcs_register(struct fal_call *call, const struct fal_device *dev)
 			       fal_ymcs_add_body(mac, dev->url),
 			       fal_ymcs_add_read);
 	if (rc != FAL_OK)
-		return ymcs_done(call, rc);
+		return rc;
 	ymcs_pin(call, dev);
 	return FAL_OK;
 }
@@ -105,9 +96,8 @@ ymcs_register(struct fal_call *call, const struct fal_device *dev)
 static enum fal_err
 ymcs_deregister(struct fal_call *call, const struct fal_device *dev)
 {
-	return ymcs_done(call, ymcs_step(call, "/v2/rps/delDevices",
-					 fal_ymcs_del_body(dev->mac.lower12),
-					 fal_ymcs_del_read));
+	return ymcs_step(call, "/v2/rps/delDevices",
+			 fal_ymcs_del_body(dev->mac.lower12), fal_ymcs_del_read);
 }
 
 /* Refuses at start a base_url that is not an absolute http(s) URL. */

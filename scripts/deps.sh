@@ -40,7 +40,9 @@ need_cmd npm npm
 
 # What some targets need besides, by argument: `deps.sh fuzz` (make fuzz:
 # clang and its libFuzzer runtime), `deps.sh valgrind` (make
-# test-valgrind).  Without an argument, only the above.
+# test-valgrind), `deps.sh bench` (make bench: wrk drives the load,
+# gnuplot draws docs/performance.png, the echo module delays the slow
+# vendor).  Without an argument, only the above.
 for what in "$@"; do
 	case "$what" in
 	fuzz)
@@ -49,6 +51,11 @@ for what in "$@"; do
 		;;
 	valgrind)
 		need_cmd valgrind valgrind
+		;;
+	bench)
+		need_cmd wrk wrk
+		need_cmd gnuplot gnuplot-nox
+		need_pkg libnginx-mod-http-echo
 		;;
 	esac
 done
@@ -60,5 +67,15 @@ if [ "$(id -u)" != 0 ]; then
 fi
 echo "deps: installing$wanted"
 export DEBIAN_FRONTEND=noninteractive
+# Packages such as nginx, lighttpd and apache2 start their system service
+# on port 80 when installed; the tests start their own servers, and two of
+# those services would fight for the port and fail the install.  A
+# policy-rc.d of our own tells invoke-rc.d not to start anything.
+policy=/usr/sbin/policy-rc.d
+if [ ! -e $policy ]; then
+	printf '#!/bin/sh\nexit 101\n' >$policy
+	chmod 755 $policy
+	trap 'rm -f $policy' EXIT
+fi
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends $wanted >/dev/null

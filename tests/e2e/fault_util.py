@@ -8,14 +8,15 @@ let a test do (answer never, reset mid-answer, cut short, 2 MiB).
     front.push("hang")                             # the next request hangs
     front.push(("http", 503), match="addDevices")  # the next matching one
     front.pause(); ...; front.resume()             # connection refused
+    front.hold(True); ...; front.hold(False)       # accept, never read
 
 Behaviours: "pass" (forward to upstream; what happens without a script),
 "hang" (read the request, never answer), "reset" (status line, headers and
 half a body, then a TCP reset), "cut" (Content-Length larger than what is
 sent, then close), "huge" (a 2 MiB answer), "garbage" (200, not the
 vendor's format), "empty" (200, no body), "fault" (an XML-RPC fault),
-("http", status) (that status, a short HTML body), ("delay", seconds)
-(wait, then pass).
+("http", status) (that status, a short HTML body), ("body", bytes) (200
+with that body), ("delay", seconds) (wait, then pass).
 
 Forwarding rewrites upstream's origin into the front's in answers (bodies
 and headers), so discovered links (GRAPE/SRAPS) stay on the origin
@@ -28,6 +29,7 @@ tls_context() for an HTTPS front.  Standard library and openssl only.
 
 import http.client
 import os
+import select
 import socket
 import ssl
 import struct
@@ -129,6 +131,7 @@ class FaultServer:
         self.requests = []        # every Request read, in order
         self.conns = set()
         self.stopping = threading.Event()
+        self.holding = False
         self.listener = None
         self.port = 0
         self.upstream = None
@@ -224,9 +227,25 @@ class FaultServer:
         if self.listener is None:
             self._listen()
 
+    def hold(self, on):
+        """With on, connections are accepted (the TLS handshake done) and
+        then never read from nor answered; the connections open now are
+        closed, so that the next request needs a new one."""
+        self.holding = on
+        if on:
+            self._drop_connections()
+
     def stop(self):
         self.stopping.set()
         self.pause()
+
+    def _held(self, sock):
+        """Keeps sock unread until the client gives up, or hold ends."""
+        while self.holding and not self.stopping.is_set():
+            r, _, _ = select.select([sock], [], [], 0.05)
+            if r and not sock.recv(1, socket.MSG_PEEK):
+                return
+            time.sleep(0.05)
 
     # -- serving --
 
@@ -242,6 +261,15 @@ class FaultServer:
                 return
         with self.lock:
             self.conns.add(sock)
+        if self.holding:
+            try:
+                self._held(sock)
+            except (OSError, ValueError):
+                pass
+            with self.lock:
+                self.conns.discard(sock)
+            sock.close()
+            return
         f = sock.makefile("rb")
         try:
             while not self.stopping.is_set():
@@ -318,6 +346,9 @@ class FaultServer:
             return True
         if b == "fault":
             self._send(sock, 200, XMLRPC_FAULT)
+            return True
+        if isinstance(b, tuple) and b[0] == "body":
+            self._send(sock, 200, b[1])
             return True
         if isinstance(b, tuple) and b[0] == "http":
             headers = ()

@@ -48,9 +48,13 @@ FAULTS = (
     (("http", 502), "provider_remote_call_failed"),
     (("http", 503), "provider_remote_call_failed"),
 )
-# XML-RPC only: a fault answer; and 401 (YMCS renews its token on a 401).
+# XML-RPC only: a fault answer, a close tag mxml once tripped on; and 401
+# (YMCS renews its token on a 401).
 XMLRPC_FAULTS = (
     ("fault", "unknown_response_from_provider"),
+    # Once a double free in the XML reader (found by fuzz_xmlrpc).
+    (("body", b"<?xml version=\"1.0\"?></document>"),
+     "unknown_response_from_provider"),
     (("http", 401), "provider_remote_call_failed"),
 )
 
@@ -195,6 +199,20 @@ class VendorFaults:
                     self.assertTrue(js.get("message"), js)
         finally:
             self.front.resume()
+        self.assertRecovers()
+
+    def test_accept_and_never_answer(self):
+        self.front.hold(True)
+        try:
+            for method in ("PUT", "DELETE"):
+                with self.subTest(method=method):
+                    t0 = time.monotonic()
+                    resp = self.put() if method == "PUT" else self.delete()
+                    js = self.assertFault(
+                        resp, "connection_to_remote_provider_failed", t0)
+                    self.assertTrue(js.get("message"), js)
+        finally:
+            self.front.hold(False)
         self.assertRecovers()
 
     def test_hang_answered_in_time_every_time(self):
@@ -358,7 +376,8 @@ class TestUnresolvable(StackTest):
             "snom": {"user": "u", "password": "p",
                      "rpc_url": "http://snom.falconieri.invalid/xmlrpc"},
             "ymcs": {"base_url": "https://ymcs.falconieri.invalid/",
-                     "client_id": "id-dns", "client_secret": "Secret-dns-6b5a"}}}
+                     "client_id": "id-dns",
+                     "client_secret": "Secret-dns-6b5a"}}}
 
     def test_dns_failure(self):
         for vendor in ("snom", "ymcs"):
@@ -375,3 +394,8 @@ class TestUnresolvable(StackTest):
                     COUNTS["faults"] += 1
                     self.assertEmptyOK(self.req(
                         "PUT", "/providers/gigaset/" + MAC, {"url": URL}))
+
+
+def tearDownModule():
+    print("\n# test_faults: %d vendor faults exercised, each followed by a "
+          "successful request" % COUNTS["faults"])

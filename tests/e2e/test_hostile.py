@@ -178,8 +178,9 @@ class Generator:
             return (b'{"url":"https://h/","pad":"' + pad + b'"}'),\
                 "application/json"
         if k == 9:
-            return bytes(r.randrange(256) for _ in range(r.randrange(1, 300))),\
-                r.choice(["application/json", "text/plain", None])
+            junk = bytes(r.randrange(256)
+                         for _ in range(r.randrange(1, 300)))
+            return junk, r.choice(["application/json", "text/plain", None])
         if k == 10:
             return (b'{"url":"https://h/\xff\xfe\xc0\xaf"}',
                     "application/json")
@@ -355,10 +356,10 @@ class TestHostileClients(StackTest):
                  rss["warm"], rss["end"]))
         self.assertEqual(problems[:20], [], "%d bad answers" % len(problems))
         self.assertTrue(self.stack.alive())
-        # Measured: +0.3 MiB from request 1000 to 3000 (glibc), +2 MiB
-        # under ASan (its allocator caches per thread); a leak of 512
-        # bytes a request would be +1 MiB.
-        limit = 8 * 1024 if self.asan else 1024
+        # Measured: +0.1 to 0.5 MiB from request 1000 to 3000 (glibc),
+        # +2 MiB under ASan (its allocator caches per thread); a leak of
+        # 800 bytes a request would be +1.5 MiB.
+        limit = 8 * 1024 if self.asan else 1536
         self.assertLess(grown, limit, "RSS grew by %d KiB" % grown)
         # Still serving, and the vendors still work.
         self.assertEmptyOK(self.req(

@@ -119,10 +119,31 @@ test_error_set_truncates(void **state)
 	assert_memory_equal(err.message, long_text, FAL_ERROR_MESSAGE_MAX - 1);
 }
 
+static void
+test_redact(void **state)
+{
+	struct fal_error e;
+
+	(void)state;
+	fal_error_set(&e, FAL_ERR_UNKNOWN_PROVIDER_ERROR, "%s", "key s3cr3t is wrong, s3cr3t!");
+	fal_error_redact(&e, "s3cr3t");
+	assert_string_equal(e.message, "key *** is wrong, ***!");
+	fal_error_set(&e, FAL_ERR_UNKNOWN_PROVIDER_ERROR, "%s", "a*b");
+	fal_error_redact(&e, "*");
+	assert_string_equal(e.message, "a*b");
+	fal_error_set(&e, FAL_ERR_UNKNOWN_PROVIDER_ERROR, "%s", "xyx");
+	fal_error_redact(&e, "y");
+	assert_string_equal(e.message, "x*x");
+	fal_error_set(&e, FAL_ERR_UNKNOWN_PROVIDER_ERROR, "%s", "nothing here");
+	fal_error_redact(&e, "");
+	assert_string_equal(e.message, "nothing here");
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_redact),
 		cmocka_unit_test(test_every_value_has_code_and_status),
 		cmocka_unit_test(test_codes_unique),
 		cmocka_unit_test(test_spec_codes),

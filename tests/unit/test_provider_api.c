@@ -50,7 +50,7 @@ config_init(struct fal_config *cfg, int with_tokens)
 	}
 	cfg->providers[FAL_SNOM].rpc_url = "http://snom.test/rpc";
 	cfg->providers[FAL_SNOM].user = "u";
-	cfg->providers[FAL_SNOM].password = "p";
+	cfg->providers[FAL_SNOM].password = "pw-Secret-1";
 	cfg->providers[FAL_SNOM].enabled = true;
 	cfg->base_path = "";
 	cfg->ca_file = "";
@@ -203,6 +203,33 @@ test_register_success_and_refusal(void **state)
 	assert_string_equal(code, "connection_to_remote_provider_failed");
 }
 
+static void
+test_echoed_password_is_masked(void **state)
+{
+	static const char refusal[] =
+		"<?xml version=\"1.0\"?><methodResponse><params><param><value>"
+		"<array><data><value><boolean>0</boolean></value><value><string>"
+		"Error:wrong password pw-Secret-1</string></value></data></array>"
+		"</value></param></params></methodResponse>";
+	struct fal_config cfg;
+	struct fal_response resp;
+	struct body_reader r = { BODY_OK, sizeof(BODY_OK) - 1, 0 };
+	struct fal_request req = {
+		.method = "PUT", .request_uri = MAC_OK,
+		.content_length = sizeof(BODY_OK) - 1,
+		.read_body = read_mem, .body_ctx = &r,
+	};
+
+	(void)state;
+	fake_http_push(200, refusal, NULL);
+	config_init(&cfg, 0);
+	fal_api_handle(&cfg, fake_http_client(), &req, &resp);
+	assert_int_equal(resp.status, 500);
+	assert_null(strstr(resp.body, "pw-Secret-1"));
+	assert_non_null(strstr(resp.body, "Error:wrong password ***"));
+	fal_response_free(&resp);
+}
+
 int
 main(void)
 {
@@ -212,6 +239,7 @@ main(void)
 		cmocka_unit_test_setup(test_routes, setup),
 		cmocka_unit_test_setup(test_providers_lists_enabled, setup),
 		cmocka_unit_test_setup(test_register_success_and_refusal, setup),
+		cmocka_unit_test_setup(test_echoed_password_is_masked, setup),
 	};
 
 	return cmocka_run_group_tests_name("api", tests, NULL, NULL);

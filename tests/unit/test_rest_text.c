@@ -66,26 +66,6 @@ test_copy_replaces_invalid_utf8(void **state)
 }
 
 static void
-test_redact(void **state)
-{
-	char msg[64];
-
-	(void)state;
-	strcpy(msg, "key s3cr3t is wrong, s3cr3t!");
-	fal_rest_redact(msg, "s3cr3t");
-	assert_string_equal(msg, "key *** is wrong, ***!");
-	strcpy(msg, "a*b");
-	fal_rest_redact(msg, "*");
-	assert_string_equal(msg, "a*b");
-	strcpy(msg, "xyx");
-	fal_rest_redact(msg, "y");
-	assert_string_equal(msg, "x*x");
-	strcpy(msg, "nothing here");
-	fal_rest_redact(msg, "");
-	assert_string_equal(msg, "nothing here");
-}
-
-static void
 test_json_string(void **state)
 {
 	cJSON *o = cJSON_Parse("{\"a\":\"x\",\"b\":5,\"c\":null}");
@@ -106,7 +86,6 @@ main(void)
 		cmocka_unit_test(test_copy_blanks_controls_and_trims),
 		cmocka_unit_test(test_copy_cuts_on_character_boundary),
 		cmocka_unit_test(test_copy_replaces_invalid_utf8),
-		cmocka_unit_test(test_redact),
 		cmocka_unit_test(test_json_string),
 	};
 
