@@ -520,19 +520,6 @@ test_discovery_errors(void **state)
 	assert_string_equal(e.err.message, "Could not connect");
 }
 
-static void
-test_secret_not_echoed(void **state)
-{
-	struct rest_env e;
-
-	(void)state;
-	env(&e, FAL_GRAPE);
-	fake_http_push(401, "{\"message\":\"key s3cr3t-Key is not valid\"}", NULL);
-	rest_assert_outcome(&e, grape()->register_device(&e.call, &e.dev),
-			    FAL_ERR_UNKNOWN_PROVIDER_ERROR);
-	assert_null(strstr(e.err.message, "s3cr3t-Key"));
-}
-
 /* The client id goes into the tokens URL escaped. */
 static void
 test_client_id_escaped(void **state)
@@ -606,7 +593,6 @@ main(void)
 		cmocka_unit_test_setup(test_failed_discovery_not_cached, setup),
 		cmocka_unit_test_setup(test_put_errors, setup),
 		cmocka_unit_test_setup(test_discovery_errors, setup),
-		cmocka_unit_test_setup(test_secret_not_echoed, setup),
 		cmocka_unit_test_setup(test_client_id_escaped, setup),
 		cmocka_unit_test_setup(test_base_url_slashes, setup),
 		cmocka_unit_test_setup(test_prepare, setup),

@@ -666,22 +666,6 @@ test_deregister_401_retry(void **state)
 	assert_api_headers(3, "tok-2");
 }
 
-/* The client secret never comes back, even when the vendor echoes it. */
-static void
-test_secret_not_echoed(void **state)
-{
-	struct rest_env e;
-
-	(void)state;
-	env(&e);
-	fake_http_push(401, "{\"message\":\"client client-7 with secret "
-		       "s3cr3t-Key is unknown\"}", NULL);
-	rest_assert_outcome(&e, ymcs()->register_device(&e.call, &e.dev),
-			    FAL_ERR_UNKNOWN_PROVIDER_ERROR);
-	assert_null(strstr(e.err.message, "s3cr3t-Key"));
-	assert_non_null(strstr(e.err.message, "is unknown"));
-}
-
 /* base_url without trailing slash gives the same URLs. */
 static void
 test_base_url_without_slash(void **state)
@@ -740,7 +724,6 @@ main(void)
 		cmocka_unit_test_setup(test_deregister, setup),
 		cmocka_unit_test_setup(test_deregister_answers, setup),
 		cmocka_unit_test_setup(test_deregister_401_retry, setup),
-		cmocka_unit_test_setup(test_secret_not_echoed, setup),
 		cmocka_unit_test_setup(test_base_url_without_slash, setup),
 		cmocka_unit_test_setup(test_flags_and_prepare, setup),
 	};
