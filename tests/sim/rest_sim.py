@@ -27,6 +27,8 @@ import threading
 import time
 import urllib.parse
 
+from sim_base import ServedSim
+
 
 class Request:
     """One request the simulator received, recorded as it came."""
@@ -94,7 +96,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _serve
 
 
-class RestSim:
+class RestSim(ServedSim):
     """Base of a REST vendor simulator; subclasses define route(req) (the
     route key of a request) and handle(req) -> (status, body[, headers])."""
 
@@ -115,26 +117,6 @@ class RestSim:
     @property
     def origin(self):
         return "http://%s:%d" % (self.host, self.port)
-
-    def start(self):
-        """Serves in a background thread; returns self."""
-        self.thread = threading.Thread(target=self.server.serve_forever,
-                                       kwargs={"poll_interval": 0.05},
-                                       daemon=True)
-        self.thread.start()
-        return self
-
-    def stop(self):
-        """Releases hanging answers, stops serving, closes the socket."""
-        self.stopping.set()
-        if self.thread is not None:
-            self.server.shutdown()
-            self.thread.join(5)
-            self.thread = None
-        self.server.server_close()
-
-    def serve_forever(self):
-        self.server.serve_forever()
 
     def reset(self):
         """Forgets calls and scripts (subclasses also their state)."""

@@ -40,6 +40,8 @@ import time
 import xmlrpc.client
 import xmlrpc.server
 
+from sim_base import ServedSim
+
 VENDORS = ("snom", "gigaset", "yealink", "fanvil")
 
 HEX12 = re.compile(r"^[0-9A-Fa-f]{12}$")
@@ -222,7 +224,7 @@ _PRETTY = b"""<?xml version="1.0" encoding="UTF-8"?>
 """
 
 
-class VendorSim:
+class VendorSim(ServedSim):
     """One vendor's redirect service on 127.0.0.1 (port 0: any free one)."""
 
     vendor = None
@@ -250,26 +252,6 @@ class VendorSim:
     @property
     def url(self):
         return "http://%s:%d/xmlrpc" % (self.host, self.port)
-
-    # Serves in a background thread; returns self.
-    def start(self):
-        self.thread = threading.Thread(target=self.server.serve_forever,
-                                       kwargs={"poll_interval": 0.05},
-                                       daemon=True)
-        self.thread.start()
-        return self
-
-    # Releases hanging answers, stops serving and closes the socket.
-    def stop(self):
-        self.stopping.set()
-        if self.thread is not None:
-            self.server.shutdown()
-            self.thread.join(5)
-            self.thread = None
-        self.server.server_close()
-
-    def serve_forever(self):
-        self.server.serve_forever()
 
     # Forgets calls, scripts, registrations and foreign MACs.
     def reset(self):
