@@ -13,19 +13,6 @@
 
 #define JSON_TYPE "application/json"
 
-char *
-fal_hawk_url(const struct fal_provider_conf *conf, const char *rest)
-{
-	size_t n = strlen(conf->base_url);
-	char *url;
-
-	while (n > 0 && conf->base_url[n - 1] == '/')
-		n--;
-	if (asprintf(&url, "%.*s/%s", (int)n, conf->base_url, rest) < 0)
-		return NULL;
-	return url;
-}
-
 enum fal_err
 fal_hawk_request(struct fal_call *call, const char *method, const char *url,
 		 const char *body, struct fal_http_resp *resp)

@@ -185,7 +185,8 @@ static enum fal_err
 find_setting(struct fal_call *call, const struct fal_hawk_vendor *v,
 	     char **uuid)
 {
-	char *url = fal_hawk_url(call->conf, "settings/?page_size=1000");
+	char *url = fal_rest_base_url(call->conf->base_url,
+				      "/settings/?page_size=1000");
 	char *next = NULL;
 	enum fal_err rc = FAL_ERR_INTERNAL;
 
@@ -219,9 +220,9 @@ find_company(struct fal_call *call, char **company)
 	enum fal_err rc;
 
 	*company = NULL;
-	if (id == NULL || asprintf(&rest, "tokens/%s", id) < 0)
+	if (id == NULL || asprintf(&rest, "/tokens/%s", id) < 0)
 		rest = NULL;
-	if (rest == NULL || (url = fal_hawk_url(call->conf, rest)) == NULL)
+	if (rest == NULL || (url = fal_rest_base_url(call->conf->base_url, rest)) == NULL)
 		rc = fal_error_set(call->err, FAL_ERR_INTERNAL, NULL);
 	else
 		rc = follow(call, url, "company", company);

@@ -24,9 +24,6 @@ struct fal_hawk_place {
 	char *endpoints;          /* the endpoints collection URL */
 };
 
-/* {base}rest, with base_url ending in exactly one slash; malloc'd or NULL. */
-char *fal_hawk_url(const struct fal_provider_conf *conf, const char *rest);
-
 /*
  * Sends method to url, signed with Hawk, with body (NULL for none) as
  * application/json.  FAL_OK means resp holds an answer (any status); free

@@ -167,3 +167,16 @@ out:
 	curl_url_cleanup(u);
 	return out;
 }
+
+char *
+fal_rest_base_url(const char *base_url, const char *path)
+{
+	size_t n = strlen(base_url);
+	char *url;
+
+	while (n > 0 && base_url[n - 1] == '/')
+		n--;
+	if (asprintf(&url, "%.*s%s", (int)n, base_url, path) < 0)
+		return NULL;
+	return url;
+}

@@ -24,6 +24,12 @@ enum fal_err fal_rest_url_resolve(const char *origin, const char *doc,
 				  const char *ref, char **out);
 
 /*
+ * base_url without its trailing slashes, then path (which starts with
+ * "/"): SPEC's {base} joined to a vendor path; malloc'd, or NULL.
+ */
+char *fal_rest_base_url(const char *base_url, const char *path);
+
+/*
  * url with segment added to its path ("/" in between unless the path
  * already ends with one), query kept; malloc'd, or NULL.
  */

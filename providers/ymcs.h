@@ -38,7 +38,4 @@ enum fal_err fal_ymcs_post(struct fal_call *call, const char *path,
  */
 int fal_ymcs_headers(char lines[4][FAL_YMCS_HEADER_MAX]);
 
-/* {base}path: base_url without its trailing slashes; malloc'd or NULL. */
-char *fal_ymcs_url(const struct fal_provider_conf *conf, const char *path);
-
 #endif

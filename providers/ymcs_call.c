@@ -13,21 +13,9 @@
 #include <time.h>
 
 #include "../lib/nonce.h"
+#include "rest_url.h"
 
 #define YMCS_NONCE_HEX 32
-
-char *
-fal_ymcs_url(const struct fal_provider_conf *conf, const char *path)
-{
-	size_t n = strlen(conf->base_url);
-	char *url;
-
-	while (n > 0 && conf->base_url[n - 1] == '/')
-		n--;
-	if (asprintf(&url, "%.*s%s", (int)n, conf->base_url, path) < 0)
-		return NULL;
-	return url;
-}
 
 int
 fal_ymcs_headers(char lines[4][FAL_YMCS_HEADER_MAX])
@@ -76,7 +64,7 @@ enum fal_err
 fal_ymcs_post(struct fal_call *call, const char *path, const char *body,
 	      struct fal_http_resp *resp)
 {
-	char *url = fal_ymcs_url(call->conf, path);
+	char *url = fal_rest_base_url(call->conf->base_url, path);
 	char *token = NULL, *fresh = NULL;
 	enum fal_err rc;
 

@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "../lib/cache_stats.h"
+#include "rest_url.h"
 #include "ymcs_json.h"
 
 /* A token is used until this many seconds before it expires. */
@@ -62,7 +63,7 @@ token_fetch(struct fal_call *call, char **token, long long *expires_in)
 	const char *headers[5] = { lines[0], lines[1], lines[2], lines[3], NULL };
 	struct fal_http_resp resp = { 0 };
 	struct fal_http_req req = { 0 };
-	char *url = fal_ymcs_url(conf, "/v2/token");
+	char *url = fal_rest_base_url(conf->base_url, "/v2/token");
 	char *body = fal_ymcs_token_body();
 	enum fal_err rc;
 

@@ -119,10 +119,29 @@ test_append(void **state)
 	assert_null(fal_rest_url_append("not a url", "x"));
 }
 
+/* {base} joined to a path: base_url's trailing slashes do not double. */
+static void
+test_base_url(void **state)
+{
+	char *u;
+
+	(void)state;
+	u = fal_rest_base_url("https://ymcs.example.com/api/", "/v2/token");
+	assert_string_equal(u, "https://ymcs.example.com/api/v2/token");
+	free(u);
+	u = fal_rest_base_url("https://ymcs.example.com/api//", "/v2/token");
+	assert_string_equal(u, "https://ymcs.example.com/api/v2/token");
+	free(u);
+	u = fal_rest_base_url("https://grape.example.com/api", "/tokens/x");
+	assert_string_equal(u, "https://grape.example.com/api/tokens/x");
+	free(u);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_base_url),
 		cmocka_unit_test(test_url_ok),
 		cmocka_unit_test(test_same_origin),
 		cmocka_unit_test(test_resolve_absolute_and_relative),
