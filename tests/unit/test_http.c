@@ -514,6 +514,44 @@ test_put_and_delete(void **state)
 	server_free(&s);
 }
 
+/*
+ * The handle is never reset: a DELETE's verb must not stay for the POST
+ * after it, and the URL kept from one call must give way to the next.
+ */
+static void
+test_verb_and_url_do_not_stick(void **state)
+{
+	struct fal_http_req del = { .method = "DELETE" };
+	struct fal_http_req post = { .method = "POST", .body = "x", .body_len = 1 };
+	struct fal_http_req get = { .method = "GET" };
+	struct fal_http_resp resp;
+	struct fal_error err;
+	struct fal_http *http = fal_http_new(&cfg);
+	struct server s;
+	char u[128];
+
+	(void)state;
+	server_start(&s, M_KEEPALIVE, 3);
+	snprintf(u, sizeof(u), "%s", url(&s, "/a"));
+	del.url = post.url = u;
+	get.url = url(&s, "/b");
+	assert_int_equal(fal_http_do(http, &del, &resp, &err), FAL_OK);
+	fal_http_resp_free(&resp);
+	assert_int_equal(fal_http_do(http, &post, &resp, &err), FAL_OK);
+	fal_http_resp_free(&resp);
+	assert_int_equal(fal_http_do(http, &get, &resp, &err), FAL_OK);
+	fal_http_resp_free(&resp);
+	fal_http_free(http);
+	server_join(&s);
+	assert_int_equal(s.nreq, 3);
+	assert_true(strncmp(s.req[0], "DELETE /a HTTP/1.1\r\n", 20) == 0);
+	assert_true(strncmp(s.req[1], "POST /a HTTP/1.1\r\n", 18) == 0);
+	assert_string_equal(req_body(s.req[1]), "x");
+	assert_true(strncmp(s.req[2], "GET /b HTTP/1.1\r\n", 17) == 0);
+	assert_false(req_has_name(s.req[2], "Content-Length"));
+	server_free(&s);
+}
+
 /* Two calls on one client share one TCP connection; no state leaks. */
 static void
 test_connection_reused(void **state)
@@ -704,7 +742,7 @@ test_connection_refused(void **state)
 	struct fal_error err;
 	struct sockaddr_in sa;
 	socklen_t salen = sizeof(sa);
-	char u[64];
+	char u[128];
 	int fd;
 
 	(void)state;
@@ -763,7 +801,7 @@ test_tls_failure(void **state)
 	struct fal_http_resp resp;
 	struct fal_error err;
 	struct server s;
-	char u[64];
+	char u[128];
 
 	(void)state;
 	server_start(&s, M_NOT_TLS, 1);
@@ -823,6 +861,7 @@ main(void)
 		cmocka_unit_test_setup(test_large_post_no_expect, setup),
 		cmocka_unit_test_setup(test_post_without_content_type, setup),
 		cmocka_unit_test_setup(test_put_and_delete, setup),
+		cmocka_unit_test_setup(test_verb_and_url_do_not_stick, setup),
 		cmocka_unit_test_setup(test_connection_reused, setup),
 		cmocka_unit_test_setup(test_status_passed_through, setup),
 		cmocka_unit_test_setup(test_redirect_not_followed, setup),
