@@ -121,9 +121,14 @@ $(BUILD)/noop: bench/noop.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< -lfcgi
 
+$(BUILD)/noop-call: bench/noop.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -DNOOP_CALL $(LDFLAGS) -o $@ $< -lfcgi \
+		$(shell pkg-config --libs libcurl)
+
 bench:
 	@sh scripts/deps.sh bench
-	@$(MAKE) --no-print-directory all $(BUILD)/noop
+	@$(MAKE) --no-print-directory all $(BUILD)/noop $(BUILD)/noop-call
 	@python3 bench/run.py $(BUILD)
 
 .PHONY: bench

@@ -5,17 +5,19 @@ Starts, on 127.0.0.1 and free ports, one nginx with:
   - two copies of nginx/falconieri.conf (ports and upstream name changed)
     in front of Falconieri --workers 16 and Falconieri --workers 64,
   - a third copy in front of bench/noop (the no-op reference), so the
-    reference sits behind exactly the shipped settings,
+    reference sits behind exactly the shipped settings, and a fourth in
+    front of build/noop-call (bench/noop.c making only the vendor call),
+    the ceiling of the success path,
   - a server answering `return 400` itself (for information),
   - the vendor: a static XML-RPC success answer, and the same after
     200 ms (echo_sleep) for the slow-vendor run.
 Then drives them with wrk (bench/put.lua), interleaving the runs of
-Falconieri and of the reference (A B A B) so drift of the machine cancels,
+Falconieri and of the references (A B A B) so drift of the machine cancels,
 and prints one Markdown table plus the wrk command lines.  Runs: 0 nginx
 alone, 1 validation path, 2 success path, 3 slow vendor, 4 memory and
 vendor connections, 5 overload (twice as many clients as workers).
 
-usage: bench/run.py [BUILD]        (BUILD holds falconieri and noop)
+usage: bench/run.py [BUILD]   (BUILD holds falconieri, noop and noop-call)
 environment:
   BENCH_SECONDS  length of each run (default 5; run 3 twice as long)
   BENCH_ROUNDS   A B rounds per scenario (default 2)
@@ -126,13 +128,15 @@ def children_cpu_seconds(pid):
 
 
 class Stack:
-    """nginx, two Falconieri, the reference; everything under self.dir."""
+    """nginx, two Falconieri, the two references; everything under
+    self.dir."""
 
     def __init__(self, build):
         self.build = os.path.abspath(build)
         self.falconieri = os.environ.get("BENCH_FALCONIERI",
                                          os.path.join(self.build, "falconieri"))
-        for exe in (self.falconieri, os.path.join(self.build, "noop")):
+        for exe in (self.falconieri, os.path.join(self.build, "noop"),
+                    os.path.join(self.build, "noop-call")):
             if not os.access(exe, os.X_OK):
                 sys.exit("bench: no %s (make bench builds it)" % exe)
         if not os.path.exists(ECHO_MODULE):
@@ -140,8 +144,8 @@ class Stack:
                      "make bench installs it)" % ECHO_MODULE)
         self.dir = tempfile.mkdtemp(prefix="falconieri-bench-")
         self.procs = []
-        names = ("fal", "fal64", "noop", "static", "vendor",
-                 "fcgi_fal", "fcgi_fal64", "fcgi_noop")
+        names = ("fal", "fal64", "noop", "call", "static", "vendor",
+                 "fcgi_fal", "fcgi_fal64", "fcgi_noop", "fcgi_call")
         self.port = {n: free_port() for n in names}
 
     def conf_copy(self, name, listen, fcgi):
@@ -169,7 +173,8 @@ class Stack:
         p, d = self.port, self.dir
         copies = [self.conf_copy("falconieri", p["fal"], p["fcgi_fal"]),
                   self.conf_copy("falconieri64", p["fal64"], p["fcgi_fal64"]),
-                  self.conf_copy("noop", p["noop"], p["fcgi_noop"])]
+                  self.conf_copy("noop", p["noop"], p["fcgi_noop"]),
+                  self.conf_copy("noopcall", p["call"], p["fcgi_call"])]
         lines = ["load_module %s;" % ECHO_MODULE]
         if os.getuid() == 0:
             lines.append("user root;")
@@ -203,6 +208,8 @@ class Stack:
             "        access_log %s/vendor.log vendor buffer=64k flush=1s;" % d,
             "        default_type text/xml;",
             "        location = /rpc { return 200 '%s'; }" % XMLRPC_OK,
+            # The same, for the call reference: its calls stay apart.
+            "        location = /ref { return 200 '%s'; }" % XMLRPC_OK,
             "        location = /slow {",
             "            echo_sleep %.3f;" % SLOW_DELAY,
             "            echo -n '%s';" % XMLRPC_OK,
@@ -246,10 +253,15 @@ class Stack:
         self.noop = self.spawn("noop", [
             b + "/noop", "--listen", "127.0.0.1:%d" % p["fcgi_noop"],
             "--workers", str(FAST_WORKERS)])
+        self.call = self.spawn("noop-call", [
+            b + "/noop-call", "--listen", "127.0.0.1:%d" % p["fcgi_call"],
+            "--workers", str(FAST_WORKERS),
+            "--call", "http://127.0.0.1:%d/ref" % p["vendor"]])
         self.nginx = self.spawn("nginx", [
             "nginx", "-p", self.dir, "-c", conf, "-e", self.dir + "/error.log"])
         for name, proc in (("fcgi_fal", self.fal), ("fcgi_fal64", self.fal64),
-                           ("fcgi_noop", self.noop), ("vendor", self.nginx),
+                           ("fcgi_noop", self.noop), ("fcgi_call", self.call),
+                           ("vendor", self.nginx), ("call", self.nginx),
                            ("fal", self.nginx), ("noop", self.nginx),
                            ("static", self.nginx)):
             wait_port(p[name], proc, name)
@@ -291,6 +303,7 @@ def check(stack):
         ("fal", "PUT", BAD_MAC, 400, "malformed_mac_address"),
         ("fal", "PUT", GOOD_MAC, 200, ""),
         ("fal64", "PUT", GOOD_MAC, 200, ""),
+        ("call", "PUT", GOOD_MAC, 200, ""),
     ]
     for port, method, mac, status, text in want:
         got, body = request(p[port], method, "/providers/snom/" + mac, BODY)
@@ -390,11 +403,16 @@ def run_all(stack):
                    ("val_noop", (p["noop"], BAD_MAC, 400, noop))],
                   ROUNDS, CLIENTS, SECONDS)
     # The reference answers 400 to everything: it is the floor either way.
+    # The call reference calls the vendor's /ref, so that run 2's count of
+    # vendor connections (/rpc) stays Falconieri's.
     span2 = run.alternate([("ok_fal", (p["fal"], GOOD_MAC, 200, fal)),
-                           ("ok_noop", (p["noop"], GOOD_MAC, 400, noop))],
+                           ("ok_noop", (p["noop"], GOOD_MAC, 400, noop)),
+                           ("ok_call", (p["call"], GOOD_MAC, 200,
+                                        stack.call.pid))],
                           ROUNDS, CLIENTS, SECONDS)
     mem = {"rss": status_kib(fal, "VmRSS"), "anon": status_kib(fal, "RssAnon"),
-           "noop": status_kib(noop, "VmRSS")}
+           "noop": status_kib(noop, "VmRSS"),
+           "call": status_kib(stack.call.pid, "VmRSS")}
     # A run counts only the calls it saw end: up to one 200 ms call per
     # client is lost at its end, 4 % of a 5 s run, hence twice as long.
     run.alternate([("slow_fal", (p["fal64"], GOOD_MAC, 200, stack.fal64.pid))],
@@ -421,6 +439,7 @@ def vendor_figures(stack, span2):
 def table(run, mem, opened, used, peak):
     val, val_ref = run.figures("val_fal"), run.figures("val_noop")
     ok, ok_ref = run.figures("ok_fal"), run.figures("ok_noop")
+    ok_call = run.figures("ok_call")
     slow, static = run.figures("slow_fal"), run.figures("static")
     bound = SLOW_WORKERS / SLOW_DELAY
 
@@ -441,15 +460,20 @@ def table(run, mem, opened, used, peak):
         row(2, "success (Snom, static vendor): no-op reference", ok_ref, "", ""),
         row(2, "success (Snom, static vendor): Falconieri", ok,
             "**%.2f** of the reference" % (ok[0] / ok_ref[0]), "≥ 0.5"),
+        row(2, "information: success, reference making only the vendor "
+            "call (noop-call)", ok_call, "%.2f of the no-op reference; "
+            "Falconieri is %.2f of it" % (ok_call[0] / ok_ref[0],
+                                          ok[0] / ok_call[0]), ""),
         row(3, "slow vendor (200 ms), %d clients, --workers %d"
             % (SLOW_CLIENTS, SLOW_WORKERS), slow,
             "**%.2f** of %.0f/s; peak %d vendor calls at once"
             % (slow[0] / bound, bound, peak), "≥ 0.9"),
         "| 4 | Falconieri RSS after runs 1–2 (--workers %d) | | | | | | "
         "**%.1f MiB** (%.1f MiB of it anonymous; --workers %d after run 3: "
-        "%.1f MiB; reference: %.1f MiB) | ≤ 8 MiB |"
+        "%.1f MiB; no-op reference: %.1f MiB; the reference making only "
+        "the vendor call, with libcurl: %.1f MiB) | ≤ 8 MiB |"
         % (FAST_WORKERS, mem["rss"] / 1024, mem["anon"] / 1024, SLOW_WORKERS,
-           mem["rss64"] / 1024, mem["noop"] / 1024),
+           mem["rss64"] / 1024, mem["noop"] / 1024, mem["call"] / 1024),
         "| 4 | vendor TCP connections opened during run 2 | | | | | | **%d** "
         "(%d used) | ≤ %d |" % (opened, used, FAST_WORKERS),
         row(5, "information: validation, %d clients on --workers %d: "
@@ -470,6 +494,7 @@ def write_data(path, run):
             ("1 validation", "Falconieri", "val_fal", 1),
             ("2 success", "no-op", "ok_noop", 2),
             ("2 success", "Falconieri", "ok_fal", 1),
+            ("2 success", "vendor call only", "ok_call", 4),
             ("3 slow vendor", "Falconieri", "slow_fal", 1),
             ("5 overload", "no-op", "over_noop", 2),
             ("5 overload", "Falconieri", "over_fal", 1)]
@@ -501,10 +526,11 @@ def main():
     print("nginx: %d worker processes, the shipped upstream settings "
           "(keepalive, fastcgi_keep_conn on) in front of every FastCGI "
           "server; each figure is the mean of %d runs of %d s (run 3: %d s), "
-          "A B A B." % (NGINX_WORKERS, ROUNDS, SECONDS, 2 * SECONDS))
+          "A B A B (run 2: A B C A B C)." % (NGINX_WORKERS, ROUNDS, SECONDS,
+                                             2 * SECONDS))
     print()
     for key in ("static", "val_noop", "val_fal", "ok_noop", "ok_fal",
-                "slow_fal", "over_noop", "over_fal"):
+                "ok_call", "slow_fal", "over_noop", "over_fal"):
         print("    %-9s  %s" % (key, run.commands[key]))
     data = os.path.join(stack.dir, "results.tsv")
     write_data(data, run)
