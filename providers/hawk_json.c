@@ -39,13 +39,6 @@ out:
 	return s;
 }
 
-/* The answer as JSON, or NULL when it is none. */
-static cJSON *
-parse(const char *body, size_t len)
-{
-	return body != NULL ? cJSON_ParseWithLength(body, len) : NULL;
-}
-
 /* *out = strdup(s): FAL_OK or FAL_ERR_INTERNAL. */
 static enum fal_err
 dup_into(const char *s, char **out)
@@ -58,7 +51,7 @@ enum fal_err
 fal_hawk_settings_find(const char *body, size_t len, const char *param_name,
 		       char **uuid)
 {
-	cJSON *page = parse(body, len);
+	cJSON *page = fal_rest_json_parse(body, len);
 	const cJSON *item;
 	enum fal_err rc = FAL_OK;
 
@@ -86,7 +79,7 @@ enum fal_err
 fal_hawk_link_read(const char *body, size_t len, const char *name,
 		   char **link)
 {
-	cJSON *doc = parse(body, len);
+	cJSON *doc = fal_rest_json_parse(body, len);
 	const char *s;
 	enum fal_err rc;
 
@@ -103,7 +96,7 @@ fal_hawk_link_read(const char *body, size_t len, const char *name,
 static void
 error_text(const char *body, size_t len, char *out, size_t outlen)
 {
-	cJSON *json = parse(body, len);
+	cJSON *json = fal_rest_json_parse(body, len);
 	const char *s = NULL;
 
 	for (size_t i = 0; s == NULL && i < sizeof(text_fields) /

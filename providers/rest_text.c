@@ -3,6 +3,12 @@
 
 #include <string.h>
 
+cJSON *
+fal_rest_json_parse(const char *body, size_t len)
+{
+	return body != NULL ? cJSON_ParseWithLength(body, len) : NULL;
+}
+
 const char *
 fal_rest_json_string(const cJSON *o, const char *name)
 {

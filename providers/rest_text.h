@@ -1,7 +1,7 @@
 /*
- * rest_text.h - a REST vendor's words, made fit for an error message:
- * picked from a JSON error answer, valid UTF-8 (it ends up in our JSON
- * answer).
+ * rest_text.h - reading a REST vendor's JSON answers, and its words made
+ * fit for an error message: picked from a JSON error answer, valid UTF-8
+ * (it ends up in our JSON answer).
  */
 #ifndef FAL_REST_TEXT_H
 #define FAL_REST_TEXT_H
@@ -9,6 +9,9 @@
 #include <stddef.h>
 
 #include <cjson/cJSON.h>
+
+/* A vendor's answer body as JSON, or NULL (no body, not JSON). */
+cJSON *fal_rest_json_parse(const char *body, size_t len);
 
 /* The string member name of JSON object o, or NULL (absent, not a string). */
 const char *fal_rest_json_string(const cJSON *o, const char *name);

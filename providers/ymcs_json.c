@@ -121,13 +121,6 @@ fal_ymcs_pins_body(const char *mac12)
 	return print_free(o);
 }
 
-/* The answer as JSON, or NULL when it is none. */
-static cJSON *
-parse(const char *body, size_t len)
-{
-	return body != NULL ? cJSON_ParseWithLength(body, len) : NULL;
-}
-
 /* Whether s is a non-empty run of printable ASCII without blanks. */
 static int
 printable_token(const char *s)
@@ -199,7 +192,7 @@ fal_ymcs_error_map(long status, const char *body, size_t len,
 		   struct fal_error *err)
 {
 	struct ymcs_words w = { 0 };
-	cJSON *json = parse(body, len);
+	cJSON *json = fal_rest_json_parse(body, len);
 
 	if (cJSON_IsObject(json))
 		words_from(json, &w);
@@ -221,7 +214,7 @@ fal_ymcs_token_read(long status, const char *body, size_t len, char **token,
 	*token = NULL;
 	if (status != 200)
 		return fal_ymcs_error_map(status, body, len, err);
-	json = parse(body, len);
+	json = fal_rest_json_parse(body, len);
 	tok = fal_rest_json_string(json, "access_token");
 	exp = cJSON_GetObjectItemCaseSensitive(json, "expires_in");
 	if (!cJSON_IsObject(json) || !printable_token(tok) ||
@@ -300,7 +293,7 @@ fal_ymcs_add_read(long status, const char *body, size_t len,
 		  struct fal_error *err)
 {
 	struct ymcs_words w = { 0 };
-	cJSON *json = parse(body, len);
+	cJSON *json = fal_rest_json_parse(body, len);
 	char brief[160];
 	enum fal_err rc;
 
@@ -338,7 +331,7 @@ fal_ymcs_device_read(long status, const char *body, size_t len,
 		    fal_error_set(err, FAL_ERR_REMOTE_CALL_FAILED,
 				  "YMCS answered HTTP %ld", status) :
 		    fal_ymcs_error_map(status, body, len, err);
-	json = parse(body, len);
+	json = fal_rest_json_parse(body, len);
 	object = cJSON_IsObject(json);
 	cJSON_Delete(json);
 	if (!object)
@@ -360,7 +353,7 @@ fal_ymcs_del_read(long status, const char *body, size_t len,
 		return FAL_OK;
 	if (!is_2xx(status))
 		return fal_ymcs_error_map(status, body, len, err);
-	json = parse(body, len);
+	json = fal_rest_json_parse(body, len);
 	ko = cJSON_GetObjectItemCaseSensitive(json, "failureCount");
 	if (cJSON_IsNumber(ko) && ko->valuedouble > 0 &&
 	    first_error(json, &w) == 0 && words_refusal(&w) != NULL)
@@ -395,7 +388,7 @@ fal_ymcs_pin_read(long status, const char *body, size_t len,
 
 	if (status != 200)
 		return -1;
-	json = parse(body, len);
+	json = fal_rest_json_parse(body, len);
 	if (!cJSON_IsArray(json))
 		goto out;
 	cJSON_ArrayForEach(item, json) {
