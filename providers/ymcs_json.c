@@ -187,6 +187,17 @@ words_map(const struct ymcs_words *w, struct fal_error *err)
 	return fal_error_set(err, code, "YMCS error code %s", w->code);
 }
 
+/* Maps an error answer's words; with none, the HTTP status is all. */
+static enum fal_err
+error_words_map(long status, const struct ymcs_words *w,
+		struct fal_error *err)
+{
+	if (w->code[0] == '\0' && w->text[0] == '\0')
+		return fal_error_set(err, FAL_ERR_REMOTE_CALL_FAILED,
+				     "YMCS answered HTTP %ld", status);
+	return words_map(w, err);
+}
+
 enum fal_err
 fal_ymcs_error_map(long status, const char *body, size_t len,
 		   struct fal_error *err)
@@ -197,10 +208,7 @@ fal_ymcs_error_map(long status, const char *body, size_t len,
 	if (cJSON_IsObject(json))
 		words_from(json, &w);
 	cJSON_Delete(json);
-	if (w.code[0] == '\0' && w.text[0] == '\0')
-		return fal_error_set(err, FAL_ERR_REMOTE_CALL_FAILED,
-				     "YMCS answered HTTP %ld", status);
-	return words_map(&w, err);
+	return error_words_map(status, &w, err);
 }
 
 enum fal_err
@@ -304,7 +312,7 @@ fal_ymcs_add_read(long status, const char *body, size_t len,
 	if (cJSON_IsObject(json))
 		words_from(json, &w);
 	if (strcmp(w.code, YMCS_CODE_FORBIDDEN_CALL) != 0) {
-		rc = fal_ymcs_error_map(status, body, len, err);
+		rc = error_words_map(status, &w, err);
 		goto out;
 	}
 	/* Short enough that the whole message fits, uncut. */
