@@ -2,6 +2,7 @@
 #include "ymcs_json.h"
 
 #include <ctype.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,23 +32,30 @@ struct ymcs_words {
 	char text[FAL_ERROR_MESSAGE_MAX];
 };
 
-/* Prints json compactly and frees it; NULL when either is NULL. */
+/*
+ * The request body: json printed compactly when it was built whole, NULL
+ * otherwise (out of memory); json is freed either way.
+ */
 static char *
-print_free(cJSON *json)
+print_free(cJSON *json, bool built)
 {
-	char *s = json != NULL ? cJSON_PrintUnformatted(json) : NULL;
+	char *s = built && json != NULL ? cJSON_PrintUnformatted(json) : NULL;
 
 	cJSON_Delete(json);
 	return s;
 }
 
-/* ["item"], or NULL. */
-static cJSON *
-string_array(const char *item)
+/* Adds name: ["item"] to o; whether it could. */
+static bool
+add_string_array(cJSON *o, const char *name, const char *item)
 {
 	const char *items[] = { item };
+	cJSON *a = cJSON_CreateStringArray(items, 1);
 
-	return cJSON_CreateStringArray(items, 1);
+	if (a != NULL && cJSON_AddItemToObject(o, name, a))
+		return true;
+	cJSON_Delete(a);
+	return false;
 }
 
 char *
@@ -55,26 +63,17 @@ fal_ymcs_token_body(void)
 {
 	cJSON *o = cJSON_CreateObject();
 
-	if (cJSON_AddStringToObject(o, "grant_type", "client_credentials") == NULL) {
-		cJSON_Delete(o);
-		return NULL;
-	}
-	return print_free(o);
+	return print_free(o, cJSON_AddStringToObject(o, "grant_type",
+						     "client_credentials"));
 }
 
 char *
 fal_ymcs_del_body(const char *mac12)
 {
 	cJSON *o = cJSON_CreateObject();
-	cJSON *ids = string_array(mac12);
 
-	if (ids == NULL || cJSON_AddStringToObject(o, "deviceIdType", "mac") == NULL ||
-	    !cJSON_AddItemToObject(o, "deviceIds", ids)) {
-		cJSON_Delete(ids);
-		cJSON_Delete(o);
-		return NULL;
-	}
-	return print_free(o);
+	return print_free(o, cJSON_AddStringToObject(o, "deviceIdType", "mac") &&
+			     add_string_array(o, "deviceIds", mac12));
 }
 
 char *
@@ -82,15 +81,13 @@ fal_ymcs_add_body(const char *mac12, const char *url)
 {
 	cJSON *list = cJSON_CreateArray();
 	cJSON *o = cJSON_CreateObject();
+	bool built = cJSON_AddStringToObject(o, "mac", mac12) &&
+		     cJSON_AddStringToObject(o, "uniqueServerUrl", url) &&
+		     cJSON_AddItemToArray(list, o);
 
-	if (cJSON_AddStringToObject(o, "mac", mac12) == NULL ||
-	    cJSON_AddStringToObject(o, "uniqueServerUrl", url) == NULL ||
-	    !cJSON_AddItemToArray(list, o)) {
+	if (!built)  /* o is not in list */
 		cJSON_Delete(o);
-		cJSON_Delete(list);
-		return NULL;
-	}
-	return print_free(list);
+	return print_free(list, built);
 }
 
 char *
@@ -98,27 +95,17 @@ fal_ymcs_device_body(const char *mac12, const char *sn, const char *url)
 {
 	cJSON *o = cJSON_CreateObject();
 
-	if (cJSON_AddStringToObject(o, "mac", mac12) == NULL ||
-	    cJSON_AddStringToObject(o, "sn", sn) == NULL ||
-	    cJSON_AddStringToObject(o, "uniqueServerUrl", url) == NULL) {
-		cJSON_Delete(o);
-		return NULL;
-	}
-	return print_free(o);
+	return print_free(o, cJSON_AddStringToObject(o, "mac", mac12) &&
+			     cJSON_AddStringToObject(o, "sn", sn) &&
+			     cJSON_AddStringToObject(o, "uniqueServerUrl", url));
 }
 
 char *
 fal_ymcs_pins_body(const char *mac12)
 {
 	cJSON *o = cJSON_CreateObject();
-	cJSON *macs = string_array(mac12);
 
-	if (macs == NULL || !cJSON_AddItemToObject(o, "macs", macs)) {
-		cJSON_Delete(macs);
-		cJSON_Delete(o);
-		return NULL;
-	}
-	return print_free(o);
+	return print_free(o, add_string_array(o, "macs", mac12));
 }
 
 /* Whether s is a non-empty run of printable ASCII without blanks. */
