@@ -239,8 +239,10 @@ set_method(CURL *curl, const struct fal_http_req *req)
 	return body;
 }
 
-/* Whether libcurl was built with a default CA directory (CURLINFO_CAPATH,
- * libcurl 7.84 and later). */
+/*
+ * Whether libcurl was built with a default CA directory (CURLINFO_CAPATH,
+ * libcurl 7.84 and later).
+ */
 static bool
 has_default_capath(CURL *c)
 {
@@ -261,6 +263,8 @@ set_fixed_options(struct fal_http *http)
 	const struct fal_config *cfg = http->cfg;
 	CURL *c = http->curl;
 
+	/* The URL of each call goes into this handle: see use_url(). */
+	curl_easy_setopt(c, CURLOPT_CURLU, http->url);
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
@@ -309,7 +313,6 @@ use_url(struct fal_http *http, const char *url)
 	    (text = strdup(url)) == NULL)
 		return -1;
 	http->url_text = text;
-	curl_easy_setopt(http->curl, CURLOPT_CURLU, http->url);
 	return 0;
 }
 
