@@ -155,6 +155,10 @@ SCRIPTS   := spawn-fcgi.sh falconieri.cgi
 SUBST     := sed -e 's|/usr/local/bin/falconieri|$(BINDIR)/falconieri|g' \
                  -e 's|/usr/local/lib/falconieri|$(LIBEXEC)|g'
 
+# Installs the etc/ files $(1) into folder $(2) with mode $(3), through SUBST.
+install_etc = for f in $(1); do \
+	$(SUBST) etc/$$f >$(2)/$$f && chmod $(3) $(2)/$$f || exit 1; done
+
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MAN8DIR) $(DESTDIR)$(EXDIR) \
 		$(DESTDIR)$(LIBEXEC) $(DESTDIR)$(UNITDIR)
@@ -163,17 +167,11 @@ install: all
 	install -m 644 etc/conf.json $(DESTDIR)$(DOCDIR)/conf.json.example
 	install -m 644 docs/deploy.md docs/openapi.yaml $(DESTDIR)$(DOCDIR)/
 	install -m 644 nginx/falconieri.conf $(DESTDIR)$(EXDIR)/nginx-falconieri.conf
-	for f in $(EXAMPLES); do \
-		$(SUBST) etc/$$f >$(DESTDIR)$(EXDIR)/$$f && \
-		chmod 644 $(DESTDIR)$(EXDIR)/$$f || exit 1; done
-	for f in $(SCRIPTS); do \
-		$(SUBST) etc/$$f >$(DESTDIR)$(EXDIR)/$$f && \
-		chmod 755 $(DESTDIR)$(EXDIR)/$$f || exit 1; done
+	$(call install_etc,$(EXAMPLES),$(DESTDIR)$(EXDIR),644)
+	$(call install_etc,$(SCRIPTS),$(DESTDIR)$(EXDIR),755)
 	install -m 755 $(DESTDIR)$(EXDIR)/falconieri.cgi \
 		$(DESTDIR)$(LIBEXEC)/falconieri.cgi
-	for f in $(UNITS); do \
-		$(SUBST) etc/$$f >$(DESTDIR)$(UNITDIR)/$$f && \
-		chmod 644 $(DESTDIR)$(UNITDIR)/$$f || exit 1; done
+	$(call install_etc,$(UNITS),$(DESTDIR)$(UNITDIR),644)
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/falconieri $(DESTDIR)$(MAN8DIR)/falconieri.8 \
