@@ -123,6 +123,9 @@ load_config(struct fal_config *cfg, const char *path)
 	return 0;
 }
 
+/* Said by --check-config, and logged at start, when the gateway is open. */
+static const char no_tokens[] = "no API token configured: every client may call";
+
 static void
 print_enabled(const struct fal_config *cfg)
 {
@@ -136,7 +139,7 @@ print_enabled(const struct fal_config *cfg)
 		}
 	printf("%s\n", any ? "" : " (none)");
 	if (cfg->n_api_tokens == 0)
-		printf("no API token configured: every client may call\n");
+		printf("%s\n", no_tokens);
 	else
 		printf("API tokens configured: %zu\n", cfg->n_api_tokens);
 }
@@ -186,8 +189,7 @@ main(int argc, char **argv)
 	FCGX_Init();
 	fd = listen_socket(opts.listen);
 	if (fd != -2 && cfg.n_api_tokens == 0)
-		fal_log_msg(cfg.log_format, "warning", "no API token configured: "
-			    "every client may call");
+		fal_log_msg(cfg.log_format, "warning", "%s", no_tokens);
 	if (fd == -2)
 		rc = 1;
 	else if (fd == -1)
