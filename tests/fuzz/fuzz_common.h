@@ -4,9 +4,10 @@
  * check for the answers we print, and the splitting of an input into
  * NUL-separated fields.
  *
- * Each target tests/fuzz/fuzz_<name>.c defines fuzz_<name>() and, unless
- * FAL_FUZZ_REPLAY is defined, the libFuzzer entry point calling it.  The
- * unit test tests/unit/test_fuzz_replay.c includes every target with
+ * Each target tests/fuzz/fuzz_<name>.c defines fuzz_<name>() and ends
+ * with FUZZ_TARGET(fuzz_<name>): the libFuzzer entry point calling it,
+ * unless FAL_FUZZ_REPLAY is defined.  The unit test
+ * tests/unit/test_fuzz_replay.c includes every target with
  * FAL_FUZZ_REPLAY and replays the seed corpora and every crash input
  * kept in tests/fuzz/corpus/<name>/, so static names carry the target's
  * prefix.
@@ -20,6 +21,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* The libFuzzer entry point, calling fn; none when replaying. */
+#ifdef FAL_FUZZ_REPLAY
+#define FUZZ_TARGET(fn)
+#else
+#define FUZZ_TARGET(fn)							\
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);		\
+									\
+int									\
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)		\
+{									\
+	return fn(data, size);						\
+}
+#endif
 
 /* Aborts with the broken property: a finding, not a skip. */
 #define FUZZ_CHECK(cond) do {						\

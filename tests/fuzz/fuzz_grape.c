@@ -134,12 +134,4 @@ fuzz_grape(const uint8_t *data, size_t size)
 	return 0;
 }
 
-#ifndef FAL_FUZZ_REPLAY
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-int
-LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
-{
-	return fuzz_grape(data, size);
-}
-#endif
+FUZZ_TARGET(fuzz_grape)

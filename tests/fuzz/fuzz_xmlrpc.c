@@ -93,12 +93,4 @@ fuzz_xmlrpc(const uint8_t *data, size_t size)
 	return 0;
 }
 
-#ifndef FAL_FUZZ_REPLAY
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-int
-LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
-{
-	return fuzz_xmlrpc(data, size);
-}
-#endif
+FUZZ_TARGET(fuzz_xmlrpc)

@@ -110,12 +110,4 @@ fuzz_ymcs(const uint8_t *data, size_t size)
 	return 0;
 }
 
-#ifndef FAL_FUZZ_REPLAY
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-int
-LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
-{
-	return fuzz_ymcs(data, size);
-}
-#endif
+FUZZ_TARGET(fuzz_ymcs)
