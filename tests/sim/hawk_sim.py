@@ -313,13 +313,7 @@ def main(argv=None):
     args = ap.parse_args(argv)
     sim = HawkSim(args.vendor, args.client_id, args.client_secret,
                   port=args.port, verbose=not args.quiet)
-    sys.stdout.write("%s simulator on %s\n" % (args.vendor, sim.url))
-    sys.stdout.flush()
-    try:
-        sim.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    return 0
+    return sim.run("%s simulator on %s" % (args.vendor, sim.url))
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ A subclass sets self.server (a socketserver server), self.stopping (a
 threading.Event its handlers watch while "hanging") and self.thread = None.
 """
 
+import sys
 import threading
 
 
@@ -25,5 +26,13 @@ class ServedSim:
             self.thread = None
         self.server.server_close()
 
-    def serve_forever(self):
-        self.server.serve_forever()
+    def run(self, banner):
+        """Run as a program: prints banner, serves in the foreground until
+        interrupted; returns the exit status (0)."""
+        sys.stdout.write(banner + "\n")
+        sys.stdout.flush()
+        try:
+            self.server.serve_forever()
+        except KeyboardInterrupt:
+            pass
+        return 0

@@ -563,13 +563,8 @@ def main(argv=None):
                          port=a.port, verbose=True)
     for m in a.foreign:
         sim.foreign.add(mac12(m))
-    print("%s simulator on %s (user %s)" % (a.vendor, sim.url, a.user))
-    sys.stdout.flush()
-    try:
-        sim.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    return 0
+    return sim.run("%s simulator on %s (user %s)"
+                   % (a.vendor, sim.url, a.user))
 
 
 if __name__ == "__main__":

@@ -247,13 +247,7 @@ def main(argv=None):
         mac, _, pin = p.partition("=")
         sim.pins[mac.lower()] = pin
     sim.mac_only = not args.sn_only
-    sys.stdout.write("ymcs simulator on %s\n" % sim.url)
-    sys.stdout.flush()
-    try:
-        sim.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    return 0
+    return sim.run("ymcs simulator on %s" % sim.url)
 
 
 if __name__ == "__main__":
