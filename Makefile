@@ -6,6 +6,9 @@ PREFIX    ?= /usr/local
 DESTDIR   ?=
 CC        ?= cc
 
+# Read when the makefile is parsed: the targets a user types (all, run,
+# test, ...) install the packages first (deps), then build in a sub-make,
+# whose parse finds them.
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -22,10 +25,11 @@ CGI_OBJ   := $(CGI_SRC:%.c=$(BUILD)/%.o)
 UNIT_SRC  := $(wildcard tests/unit/test_*.c)
 UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps test test-unit test-e2e test-asan run stop install \
-        uninstall clean
+.PHONY: all deps deps-build test test-unit test-e2e test-asan run stop \
+        install uninstall clean
 
-all: $(BUILD)/falconieri
+all: deps-build
+	@$(MAKE) --no-print-directory $(BUILD)/falconieri
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -53,6 +57,9 @@ $(FAKE_BIN): $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o \
 # does nothing when they are all present.
 deps:
 	@sh scripts/deps.sh
+
+deps-build:
+	@sh scripts/deps.sh build
 
 test: deps
 	@$(MAKE) --no-print-directory all $(UNIT_BIN)
@@ -134,7 +141,8 @@ bench:
 .PHONY: bench
 
 # The demo: nginx on 127.0.0.1:8080, Falconieri, and the vendor simulators.
-run: deps all
+run: deps
+	@$(MAKE) --no-print-directory $(BUILD)/falconieri
 	@sh scripts/run.sh start $(BUILD)
 
 stop:

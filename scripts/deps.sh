@@ -1,6 +1,8 @@
 #!/bin/sh
 # Installs the Debian packages Falconieri needs to build, test and run its
 # demo.  A no-op when everything is present; needs root otherwise.
+# Usage: scripts/deps.sh [build | fuzz | valgrind | bench ...]; `build`
+# (what plain `make` runs) stops after the packages the compile needs.
 set -e
 
 wanted=""
@@ -14,15 +16,50 @@ need_pkg() {
 		wanted="$wanted $1"
 }
 
-need_cmd cc gcc
-need_cmd make make
-need_cmd pkg-config pkg-config
+# install_wanted: installs what is wanted (apt waits for a parallel
+# install's lock) and exits.
+install_wanted() {
+	[ -z "$wanted" ] && exit 0
+	if [ "$(id -u)" != 0 ]; then
+		echo "deps: missing Debian packages:$wanted (run as root, or install them)" >&2
+		exit 1
+	fi
+	echo "deps: installing$wanted"
+	export DEBIAN_FRONTEND=noninteractive
+	# Packages such as nginx, lighttpd and apache2 start their system
+	# service on port 80 when installed; the tests start their own
+	# servers, and two of those services would fight for the port and
+	# fail the install.  A policy-rc.d of our own tells invoke-rc.d not
+	# to start anything.
+	policy=/usr/sbin/policy-rc.d
+	if [ ! -e $policy ]; then
+		printf '#!/bin/sh\nexit 101\n' >$policy
+		chmod 755 $policy
+		trap 'rm -f $policy' EXIT
+	fi
+	apt="apt-get -o DPkg::Lock::Timeout=600"
+	$apt update -qq
+	$apt install -y -qq --no-install-recommends $wanted >/dev/null
+	exit 0
+}
+
+# The build: gcc without its recommends lacks the C library's headers,
+# hence libc6-dev by name; package checks, not command checks, so a half
+# install is completed on the next run.
+need_pkg gcc
+need_pkg libc6-dev
+need_pkg make
+need_pkg pkg-config
 need_pkg libfcgi-dev
 need_pkg libcurl4-openssl-dev
 need_pkg libcjson-dev
 need_pkg libmxml-dev
 need_pkg libssl-dev
 need_pkg libcmocka-dev
+[ "${1:-}" = build ] && install_wanted
+
+# The demo and the tests.  ca-certificates: TLS to the npm registry.
+need_pkg ca-certificates
 need_cmd nginx nginx-light
 need_cmd python3 python3
 need_cmd curl curl
@@ -60,22 +97,4 @@ for what in "$@"; do
 	esac
 done
 
-[ -z "$wanted" ] && exit 0
-if [ "$(id -u)" != 0 ]; then
-	echo "deps: missing Debian packages:$wanted (run as root, or install them)" >&2
-	exit 1
-fi
-echo "deps: installing$wanted"
-export DEBIAN_FRONTEND=noninteractive
-# Packages such as nginx, lighttpd and apache2 start their system service
-# on port 80 when installed; the tests start their own servers, and two of
-# those services would fight for the port and fail the install.  A
-# policy-rc.d of our own tells invoke-rc.d not to start anything.
-policy=/usr/sbin/policy-rc.d
-if [ ! -e $policy ]; then
-	printf '#!/bin/sh\nexit 101\n' >$policy
-	chmod 755 $policy
-	trap 'rm -f $policy' EXIT
-fi
-apt-get update -qq
-apt-get install -y -qq --no-install-recommends $wanted >/dev/null
+install_wanted

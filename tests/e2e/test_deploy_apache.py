@@ -3,6 +3,7 @@
 (mod_cgid, the shared hosting form)."""
 
 import os
+import shutil
 
 import deploy_util as du
 from harness import free_port
@@ -66,8 +67,16 @@ class TestApacheCGI(du.DeployTest):
     @classmethod
     def start(cls, sim, tmp):
         conf = cls.conf_file(sim, tmp)
+        # www-data runs the binary: a copy in the world-readable tmp, so
+        # the test does not depend on who may read the checkout (/root/...).
+        bindir = os.path.join(tmp, "bin")
+        os.makedirs(bindir)
+        os.chmod(bindir, 0o755)
+        binary = os.path.join(bindir, "falconieri")
+        shutil.copy(du.binary(), binary)
+        os.chmod(binary, 0o755)
         script = du.substitute(du.example("falconieri.cgi"), (
-            ("/usr/local/bin/falconieri", du.binary()),
+            ("/usr/local/bin/falconieri", binary),
             ("/opt/falconieri/conf.json", conf)))
         cgidir = os.path.join(tmp, "cgi")
         os.makedirs(cgidir)
