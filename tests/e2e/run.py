@@ -5,15 +5,33 @@ one line per test, and ends with exactly one line
     e2e: N passed, M failed
 
 where errors, failures, skips and unexpected successes all count as
-failed.  Exit status 0 iff M is 0.  Usage: run.py --build DIR [PATTERN]
+failed.  Exit status 0 iff M is 0.
+
+Usage: run.py --build DIR [--jobs N] [PATTERN]
+
+Each test class runs in a process of its own, up to N (E2E_JOBS, default
+3 per core) at a time: the tests mostly wait on servers, and every class
+starts its own on free ports in its own temporary folders.  A class
+with E2E_ALONE = True runs with nothing beside it.  The longest classes
+start first, by the durations of the last run (BUILD/e2e-times.json).
+A class's output is printed whole when it ends.
 """
 
 import argparse
+import json
 import os
+import signal
+import subprocess
 import sys
+import tempfile
+import time
 import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+SUMMARY = "e2e: %d passed, %d failed"
+# A class still running after this many seconds has hung: it is killed
+# and its tests count as failed.
+CLASS_TIMEOUT_S = float(os.environ.get("E2E_CLASS_TIMEOUT", "900"))
 
 
 class _Result(unittest.TextTestResult):
@@ -28,22 +46,8 @@ class _Result(unittest.TextTestResult):
         self.passed += 1
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--build", default="build")
-    ap.add_argument("pattern", nargs="?", default="test_*.py")
-    args = ap.parse_args()
-    os.environ["FALCONIERI_E2E_BUILD"] = os.path.abspath(args.build)
-    sys.path.insert(0, HERE)
-
-    loader = unittest.TestLoader()
-    try:
-        suite = loader.discover(HERE, pattern=args.pattern,
-                                top_level_dir=HERE)
-    except Exception as e:  # a test module that does not even import
-        print("e2e: cannot load the tests: %s" % e)
-        print("e2e: 0 passed, 1 failed")
-        return 1
+def run_here(suite):
+    """Runs suite in this process; prints the summary, returns its counts."""
     runner = unittest.TextTestRunner(stream=sys.stdout, verbosity=2,
                                      resultclass=_Result)
     result = runner.run(suite)
@@ -51,8 +55,151 @@ def main():
               len(result.skipped) + len(result.unexpectedSuccesses) +
               len(result.expectedFailures))
     sys.stdout.flush()
-    print("e2e: %d passed, %d failed" % (result.passed, failed))
+    print(SUMMARY % (result.passed, failed))
     sys.stdout.flush()
+    return result.passed, failed
+
+
+def classes(suite):
+    """{"module.Class": (test count, alone)} of every test in suite."""
+    out = {}
+    stack = [suite]
+    while stack:
+        s = stack.pop()
+        if isinstance(s, unittest.TestSuite):
+            stack.extend(s)
+            continue
+        name = s.id().rsplit(".", 1)[0]
+        n, _ = out.get(name, (0, False))
+        out[name] = (n + 1, bool(getattr(s, "E2E_ALONE", False)))
+    return out
+
+
+class Child:
+    """One class running in its own process (and process group), its
+    output in a temporary file."""
+
+    def __init__(self, name, count, build):
+        self.name, self.count = name, count
+        self.out = tempfile.TemporaryFile()
+        self.t0 = time.monotonic()
+        self.proc = subprocess.Popen(
+            [sys.executable, os.path.abspath(__file__), "--build", build,
+             "--class", name],
+            stdin=subprocess.DEVNULL, stdout=self.out,
+            stderr=subprocess.STDOUT, start_new_session=True)
+
+    def seconds(self):
+        return time.monotonic() - self.t0
+
+    def poll(self):
+        """True once the process has ended (killed when it hung)."""
+        if self.proc.poll() is not None:
+            return True
+        if self.seconds() > CLASS_TIMEOUT_S:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait()
+            return True
+        return False
+
+    def finish(self):
+        """Prints the output; returns (passed, failed).  A process that
+        ended without its summary line fails every test it did not pass."""
+        secs = self.seconds()
+        self.out.seek(0)
+        text = self.out.read().decode("utf-8", "replace")
+        self.out.close()
+        # What the class started and left behind goes with it.
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except OSError:
+            pass
+        passed = failed = None
+        for line in text.splitlines():
+            if line.startswith("e2e: ") and " passed, " in line:
+                words = line.split()
+                passed, failed = int(words[1]), int(words[3])
+        sys.stdout.write("== %s (%.1f s)\n%s" % (self.name, secs, text))
+        if passed is None or self.proc.returncode not in (0, 1):
+            passed = passed or 0
+            failed = max(1, self.count - passed)
+            print("FAIL %s: exit status %s, %s"
+                  % (self.name, self.proc.returncode,
+                     "killed after %.0f s" % secs
+                     if secs > CLASS_TIMEOUT_S else "no summary line"))
+        sys.stdout.flush()
+        return passed, failed
+
+
+def load_times(path):
+    try:
+        with open(path) as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return {}
+
+
+def run_parallel(units, build, jobs):
+    """Runs units ({name: (count, alone)}) jobs at a time, then the alone
+    ones one by one; returns (passed, failed)."""
+    times_path = os.path.join(build, "e2e-times.json")
+    times = load_times(times_path)
+    # Unknown classes first (they may be long), then longest first.
+    order = sorted(units, key=lambda u: (-times.get(u, 1e9), u))
+    queue = [u for u in order if not units[u][1]]
+    alone = [u for u in order if units[u][1]]
+    running, passed, failed = [], 0, 0
+    while queue or alone or running:
+        while queue and len(running) < jobs:
+            u = queue.pop(0)
+            running.append(Child(u, units[u][0], build))
+        if not queue and not running:
+            u = alone.pop(0)
+            running.append(Child(u, units[u][0], build))
+        time.sleep(0.05)
+        for c in [c for c in running if c.poll()]:
+            running.remove(c)
+            times[c.name] = round(c.seconds(), 2)
+            p, f = c.finish()
+            passed, failed = passed + p, failed + f
+    try:
+        with open(times_path, "w") as f:
+            json.dump(times, f, indent=1, sort_keys=True)
+    except OSError:
+        pass
+    return passed, failed
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--build", default="build")
+    ap.add_argument("--jobs", type=int, default=int(
+        os.environ.get("E2E_JOBS") or 3 * (os.cpu_count() or 1)))
+    ap.add_argument("--class", dest="cls", help=argparse.SUPPRESS)
+    ap.add_argument("pattern", nargs="?", default="test_*.py")
+    args = ap.parse_args()
+    build = os.path.abspath(args.build)
+    os.environ["FALCONIERI_E2E_BUILD"] = build
+    sys.path.insert(0, HERE)
+
+    loader = unittest.TestLoader()
+    try:
+        if args.cls:
+            suite = loader.loadTestsFromName(args.cls)
+        else:
+            suite = loader.discover(HERE, pattern=args.pattern,
+                                    top_level_dir=HERE)
+    except Exception as e:  # a test module that does not even import
+        print("e2e: cannot load the tests: %s" % e)
+        print(SUMMARY % (0, 1))
+        return 1
+    errors = getattr(loader, "errors", [])
+    units = classes(suite)
+    if args.cls or errors or args.jobs <= 1 or len(units) <= 1:
+        passed, failed = run_here(suite)
+    else:
+        passed, failed = run_parallel(units, build, args.jobs)
+        print(SUMMARY % (passed, failed))
     return 0 if failed == 0 else 1
 
 
