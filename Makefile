@@ -1,6 +1,6 @@
 # Falconieri - build, test and run.  See README.md.
 
-PKGS      := libcurl libcjson mxml libcrypto
+PKGS      := libcurl libcjson mxml libcrypto sqlite3
 BUILD     ?= build
 PREFIX    ?= /usr/local
 DESTDIR   ?=
@@ -16,9 +16,10 @@ OPTFLAGS  ?= -O2 -g
 CFLAGS    += $(OPTFLAGS) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror \
              -pthread -MMD -MP $(PKG_CFLAGS) $(SANFLAGS)
 LDFLAGS   += -pthread $(SANFLAGS)
-LDLIBS    := -lfcgi $(PKG_LIBS)
+# libcsv ships no pkg-config file.
+LDLIBS    := -lfcgi $(PKG_LIBS) -lcsv
 
-LIB_SRC   := $(wildcard lib/*.c providers/*.c)
+LIB_SRC   := $(wildcard lib/*.c providers/*.c batch/*.c)
 LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o)
 CGI_SRC   := $(wildcard cgi/*.c)
 CGI_OBJ   := $(CGI_SRC:%.c=$(BUILD)/%.o)

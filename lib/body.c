@@ -15,8 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <cjson/cJSON.h>
-
 /* Longest serial number YMCS takes. */
 #define SN_MAX 64
 
@@ -51,13 +49,8 @@ only_ws(const char *p, const char *end)
 	return 1;
 }
 
-/*
- * Parses data (len bytes) as one JSON value with nothing but whitespace
- * after it.  Returns the tree, or NULL when data is not JSON or out of
- * memory (*oom says which).
- */
-static cJSON *
-parse(const char *data, size_t len, int *oom)
+cJSON *
+fal_json_parse(const char *data, size_t len, int *oom)
 {
 	const char *end = NULL;
 	cJSON *root;
@@ -81,20 +74,19 @@ parse(const char *data, size_t len, int *oom)
 	return root;
 }
 
-/* Whether sn is 1 to SN_MAX printable ASCII characters. */
-static int
-sn_valid(const char *sn)
+enum fal_err
+fal_sn_check(const char *sn)
 {
 	const unsigned char *p = (const unsigned char *)sn;
 	size_t n = strlen(sn);
 	size_t i;
 
 	if (n == 0 || n > SN_MAX)
-		return 0;
+		return FAL_ERR_MALFORMED_SERIAL;
 	for (i = 0; i < n; i++)
 		if (p[i] < 0x20 || p[i] > 0x7e)
-			return 0;
-	return 1;
+			return FAL_ERR_MALFORMED_SERIAL;
+	return FAL_OK;
 }
 
 /*
@@ -108,7 +100,7 @@ read_sn(const cJSON *root, struct fal_body *out)
 
 	if (sn == NULL)
 		return FAL_OK;
-	if (!cJSON_IsString(sn) || !sn_valid(sn->valuestring)) {
+	if (!cJSON_IsString(sn) || fal_sn_check(sn->valuestring) != FAL_OK) {
 		out->sn_err = FAL_ERR_MALFORMED_SERIAL;
 		return FAL_OK;
 	}
@@ -129,7 +121,7 @@ fal_body_parse(const char *data, size_t len, struct fal_body *out)
 	out->sn_err = FAL_OK;
 	if (data == NULL || len == 0)
 		return FAL_ERR_MISSING_URL;
-	if ((root = parse(data, len, &oom)) == NULL)
+	if ((root = fal_json_parse(data, len, &oom)) == NULL)
 		return oom ? FAL_ERR_INTERNAL : FAL_ERR_MISSING_URL;
 
 	if (!cJSON_IsObject(root))

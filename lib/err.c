@@ -32,6 +32,10 @@ static const struct {
 	{ 404, "not_found" },                             /* FAL_ERR_NOT_FOUND */
 	{ 405, "method_not_allowed" },                    /* FAL_ERR_METHOD_NOT_ALLOWED */
 	{ 500, "internal_error" },                        /* FAL_ERR_INTERNAL */
+	{ 400, "invalid_batch" },                         /* FAL_ERR_INVALID_BATCH */
+	{ 400, "duplicate_device" },                      /* FAL_ERR_DUPLICATE_DEVICE */
+	{ 404, "batch_not_found" },                       /* FAL_ERR_BATCH_NOT_FOUND */
+	{ 503, "batch_store_unavailable" },               /* FAL_ERR_BATCH_STORE_UNAVAILABLE */
 };
 
 int

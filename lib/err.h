@@ -35,6 +35,10 @@ enum fal_err {
 	FAL_ERR_NOT_FOUND,             /* 404 not_found */
 	FAL_ERR_METHOD_NOT_ALLOWED,    /* 405 method_not_allowed */
 	FAL_ERR_INTERNAL,              /* 500 internal_error (out of memory) */
+	FAL_ERR_INVALID_BATCH,         /* 400 invalid_batch */
+	FAL_ERR_DUPLICATE_DEVICE,      /* 400 duplicate_device (a batch row) */
+	FAL_ERR_BATCH_NOT_FOUND,       /* 404 batch_not_found */
+	FAL_ERR_BATCH_STORE_UNAVAILABLE,/* 503 batch_store_unavailable */
 	FAL_ERR__MAX
 };
 

@@ -1,12 +1,21 @@
 /*
- * query.c - Gigaset's `crc` query parameter.  Decoding is libcurl's; this
- * file only finds the parameter and checks the decoded bytes.
+ * query.c - query string parameters: Gigaset's `crc` and the batch routes'
+ * plain ones.  Decoding is libcurl's; this file finds parameters and checks
+ * the decoded bytes.
  */
 #include "query.h"
 
 #include <curl/curl.h>
 #include <stdbool.h>
+#include <limits.h>
 #include <string.h>
+
+/* Whether query is too long for curl's int lengths. */
+static bool
+rawlen_too_long(const char *query)
+{
+	return strlen(query) >= INT_MAX;
+}
 
 /* Whether c is an ASCII letter or digit, whatever the locale says. */
 static bool
@@ -17,21 +26,25 @@ is_alnum(char c)
 }
 
 /*
- * Finds the raw value of the first "crc=" item of query (split on '&'),
- * setting *len.  A bare "crc" without '=' is not a crc parameter.
- * Returns NULL when there is none.
+ * Finds the raw value of the first "name=" item of query (split on '&'),
+ * setting *len; a bare "name" without '=' has the empty value when
+ * bare_ok.  Returns NULL when there is none.
  */
 static const char *
-find_crc(const char *query, size_t *len)
+find_param(const char *query, const char *name, int bare_ok, size_t *len)
 {
+	size_t nlen = strlen(name), n;
 	const char *p = query;
-	size_t n;
 
 	for (;;) {
 		n = strcspn(p, "&");
-		if (n >= 4 && memcmp(p, "crc=", 4) == 0) {
-			*len = n - 4;
-			return p + 4;
+		if (n > nlen && memcmp(p, name, nlen) == 0 && p[nlen] == '=') {
+			*len = n - nlen - 1;
+			return p + nlen + 1;
+		}
+		if (bare_ok && n == nlen && memcmp(p, name, nlen) == 0) {
+			*len = 0;
+			return p + n;
 		}
 		if (p[n] == '\0')
 			return NULL;
@@ -40,16 +53,36 @@ find_crc(const char *query, size_t *len)
 }
 
 enum fal_err
+fal_crc_check(const char *value, char out[5])
+{
+	int i;
+
+	out[0] = '\0';
+	if (value == NULL || value[0] == '\0')
+		return FAL_ERR_MISSING_CRC;
+	if (strlen(value) != 4)
+		return FAL_ERR_INVALID_CRC;
+	for (i = 0; i < 4; i++)
+		if (!is_alnum(value[i]))
+			return FAL_ERR_INVALID_CRC;
+	for (i = 0; i < 4; i++)
+		out[i] = (value[i] >= 'a' && value[i] <= 'z') ?
+			 (char)(value[i] - 'a' + 'A') : value[i];
+	out[4] = '\0';
+	return FAL_OK;
+}
+
+enum fal_err
 fal_crc_parse(const char *query, char out[5])
 {
 	const char *raw;
 	char *dec;
 	size_t rawlen;
-	int len, i;
-	enum fal_err rc = FAL_ERR_INVALID_CRC;
+	int len;
+	enum fal_err rc;
 
 	out[0] = '\0';
-	if (query == NULL || (raw = find_crc(query, &rawlen)) == NULL ||
+	if (query == NULL || (raw = find_param(query, "crc", 0, &rawlen)) == NULL ||
 	    rawlen == 0)
 		return FAL_ERR_MISSING_CRC;
 	/* Four characters are at most 12 bytes encoded; this also keeps
@@ -60,17 +93,30 @@ fal_crc_parse(const char *query, char out[5])
 	/* Out of memory is not the client's fault, hence not INVALID_CRC. */
 	if ((dec = curl_easy_unescape(NULL, raw, (int)rawlen, &len)) == NULL)
 		return FAL_ERR_INTERNAL;
-	if (len != 4)
-		goto out;
-	for (i = 0; i < 4; i++)
-		if (!is_alnum(dec[i]))
-			goto out;
-	for (i = 0; i < 4; i++)
-		out[i] = (dec[i] >= 'a' && dec[i] <= 'z') ?
-			 (char)(dec[i] - 'a' + 'A') : dec[i];
-	out[4] = '\0';
-	rc = FAL_OK;
-out:
+	/* A decoded NUL would hide the rest from the check. */
+	rc = (size_t)len == strlen(dec) ? fal_crc_check(dec, out)
+					: FAL_ERR_INVALID_CRC;
 	curl_free(dec);
 	return rc;
+}
+
+char *
+fal_query_get(const char *query, const char *name, int *oom)
+{
+	const char *raw;
+	char *dec, *copy;
+	size_t rawlen;
+	int len;
+
+	if (oom != NULL)
+		*oom = 0;
+	if (query == NULL || rawlen_too_long(query) ||
+	    (raw = find_param(query, name, 1, &rawlen)) == NULL)
+		return NULL;
+	dec = curl_easy_unescape(NULL, raw, (int)rawlen, &len);
+	copy = dec != NULL ? strndup(dec, (size_t)len) : NULL;
+	curl_free(dec);
+	if (copy == NULL && oom != NULL)
+		*oom = 1;
+	return copy;
 }

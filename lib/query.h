@@ -1,6 +1,6 @@
 /*
- * query.h - the query string of a device request: Gigaset's MAC-ID check
- * code `crc` (SPEC §1.1).
+ * query.h - query string parameters: Gigaset's MAC-ID check code `crc`
+ * (SPEC §1.1) and the plain parameters of the batch routes (SPEC §6).
  */
 #ifndef FAL_QUERY_H
 #define FAL_QUERY_H
@@ -13,5 +13,19 @@
  * FAL_ERR_MISSING_CRC when absent or empty, FAL_ERR_INVALID_CRC otherwise.
  */
 enum fal_err fal_crc_parse(const char *query, char out[5]);
+
+/*
+ * Checks a decoded crc value (may be NULL) as fal_crc_parse does: FAL_OK
+ * with out upper-cased, FAL_ERR_MISSING_CRC when NULL or "",
+ * FAL_ERR_INVALID_CRC otherwise.
+ */
+enum fal_err fal_crc_check(const char *value, char out[5]);
+
+/*
+ * The first parameter called name in query (may be NULL), percent-decoded
+ * into a malloc'd string ("" for "name=" or a bare "name").  NULL when it
+ * is absent or out of memory (*oom says which; oom may be NULL).
+ */
+char *fal_query_get(const char *query, const char *name, int *oom);
 
 #endif

@@ -56,6 +56,8 @@ need_pkg libcjson-dev
 need_pkg libmxml-dev
 need_pkg libssl-dev
 need_pkg libcmocka-dev
+need_pkg libsqlite3-dev
+need_pkg libcsv-dev
 [ "${1:-}" = build ] && install_wanted
 
 # The demo and the tests.  ca-certificates: TLS to the npm registry.

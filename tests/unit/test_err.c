@@ -20,7 +20,7 @@ test_every_value_has_code_and_status(void **state)
 		assert_true(fal_err_code(e)[0] != '\0');
 		s = fal_err_status(e);
 		if (s != 200 && s != 400 && s != 401 && s != 404 && s != 405 &&
-		    s != 413 && s != 500)
+		    s != 413 && s != 500 && s != 503)
 			fail_msg("%s has status %d", fal_err_code(e), s);
 		/* Only FAL_OK is a success. */
 		assert_int_equal(s == 200, e == FAL_OK);
@@ -64,6 +64,10 @@ test_spec_codes(void **state)
 		{ FAL_ERR_DEVICE_OWNED, 500, "device_owned_by_other_user" },
 		{ FAL_ERR_NOT_FOUND, 404, "not_found" },
 		{ FAL_ERR_METHOD_NOT_ALLOWED, 405, "method_not_allowed" },
+		{ FAL_ERR_INVALID_BATCH, 400, "invalid_batch" },
+		{ FAL_ERR_DUPLICATE_DEVICE, 400, "duplicate_device" },
+		{ FAL_ERR_BATCH_NOT_FOUND, 404, "batch_not_found" },
+		{ FAL_ERR_BATCH_STORE_UNAVAILABLE, 503, "batch_store_unavailable" },
 	};
 	size_t i;
 

@@ -5,6 +5,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdlib.h>
+
 #include "../../lib/query.h"
 
 /* Parses query, expects want, and on success the code ok. */
@@ -105,11 +107,52 @@ test_first_of_two(void **state)
 	check("crc=&crc=ABCD", FAL_ERR_MISSING_CRC, NULL);
 }
 
+/* The value check batches use on a CSV or JSON crc field. */
+static void
+test_crc_check_value(void **state)
+{
+	char out[5];
+
+	(void)state;
+	assert_int_equal(fal_crc_check(NULL, out), FAL_ERR_MISSING_CRC);
+	assert_int_equal(fal_crc_check("", out), FAL_ERR_MISSING_CRC);
+	assert_int_equal(fal_crc_check("ab1z", out), FAL_OK);
+	assert_string_equal(out, "AB1Z");
+	assert_int_equal(fal_crc_check("AB1", out), FAL_ERR_INVALID_CRC);
+	assert_int_equal(fal_crc_check("AB1Z2", out), FAL_ERR_INVALID_CRC);
+	assert_int_equal(fal_crc_check("AB-Z", out), FAL_ERR_INVALID_CRC);
+	assert_string_equal(out, "");
+}
+
+/* Plain parameters: decoded, the first wins, a bare name is "". */
+static void
+test_query_get(void **state)
+{
+	char *v;
+	int oom;
+
+	(void)state;
+	assert_null(fal_query_get(NULL, "action", &oom));
+	assert_null(fal_query_get("xaction=check", "action", &oom));
+	assert_int_equal(oom, 0);
+	v = fal_query_get("a=1&action=de%72egister&action=check", "action", &oom);
+	assert_string_equal(v, "deregister");
+	free(v);
+	v = fal_query_get("action", "action", NULL);
+	assert_string_equal(v, "");
+	free(v);
+	v = fal_query_get("limit=10", "limit", NULL);
+	assert_string_equal(v, "10");
+	free(v);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_absent),
+		cmocka_unit_test(test_crc_check_value),
+		cmocka_unit_test(test_query_get),
 		cmocka_unit_test(test_empty),
 		cmocka_unit_test(test_valid_upper_cased),
 		cmocka_unit_test(test_wrong_length),

@@ -1,0 +1,420 @@
+/*
+ * test_batch_store.c - batch/store_sqlite.c through the store interface:
+ * create, read, list, claims that expire, outcomes counted once, retries,
+ * cancel, purge, the schema version, and two handles on one file.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "../../batch/store.h"
+#include "../../batch/store_sqlite.h"
+
+struct fixture {
+	char dir[64];
+	char uri[128];
+	struct fal_store *s;
+};
+
+static const bool all[FAL_PROVIDER__MAX] = { true, true, true, true, true, true, true };
+
+static int
+setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	char err[256];
+
+	snprintf(f->dir, sizeof(f->dir), "/tmp/fal-store-XXXXXX");
+	assert_non_null(mkdtemp(f->dir));
+	snprintf(f->uri, sizeof(f->uri), "sqlite:%s/b.db", f->dir);
+	f->s = fal_store_open(f->uri, err, sizeof(err));
+	if (f->s == NULL)
+		fail_msg("%s", err);
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture *f = *state;
+	char cmd[128];
+
+	fal_store_close(f->s);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", f->dir);
+	assert_int_equal(system(cmd), 0);
+	free(f);
+	return 0;
+}
+
+/* Creates a batch of n snom (and every 3rd yealink) devices. */
+static void
+create(struct fal_store *s, size_t n, long long now, struct fal_batch *b)
+{
+	struct fal_batch_row *rows = calloc(n, sizeof(*rows));
+
+	for (size_t i = 0; i < n; i++) {
+		rows[i].row = (long)i + 1;
+		rows[i].provider = i % 3 == 2 ? FAL_YEALINK : FAL_SNOM;
+		snprintf(rows[i].mac, sizeof(rows[i].mac), "AC-DE-48-00-%02zX-%02zX",
+			 i >> 8, i & 0xff);
+		rows[i].url = "https://pbx/p/";
+	}
+	assert_int_equal(s->ops->create(s, FAL_BATCH_REGISTER, rows, n, now, b),
+			 FAL_OK);
+	free(rows);
+}
+
+static const struct fal_batch_result ok = { .state = FAL_DEV_SUCCEEDED };
+
+static void
+test_create_and_get(void **state)
+{
+	struct fixture *f = *state;
+	struct fal_batch b, g;
+
+	create(f->s, 5, 1000, &b);
+	assert_int_equal(strlen(b.id), 16);
+	assert_int_equal(strspn(b.id, "0123456789abcdef"), 16);
+	assert_int_equal(b.state, FAL_BATCH_QUEUED);
+	assert_int_equal(b.total, 5);
+	assert_int_equal(b.pending, 5);
+	assert_int_equal(b.finished_ms, -1);
+	assert_int_equal(f->s->ops->get(f->s, b.id, &g), FAL_OK);
+	assert_memory_equal(&b, &g, sizeof(b));
+	assert_int_equal(f->s->ops->get(f->s, "0000000000000000", &g),
+			 FAL_ERR_BATCH_NOT_FOUND);
+}
+
+static int
+count_batch(void *ctx, const struct fal_batch *b)
+{
+	char *ids = ctx;
+
+	strcat(ids, b->id);
+	strcat(ids, " ");
+	return 0;
+}
+
+static void
+test_list_newest_first(void **state)
+{
+	struct fixture *f = *state;
+	struct fal_batch a, b;
+	char ids[256] = "", want[256];
+
+	create(f->s, 1, 1000, &a);
+	create(f->s, 1, 2000, &b);
+	assert_int_equal(f->s->ops->list(f->s, 10, count_batch, ids), FAL_OK);
+	snprintf(want, sizeof(want), "%s %s ", b.id, a.id);
+	assert_string_equal(ids, want);
+	ids[0] = '\0';
+	assert_int_equal(f->s->ops->list(f->s, 1, count_batch, ids), FAL_OK);
+	snprintf(want, sizeof(want), "%s ", b.id);
+	assert_string_equal(ids, want);
+}
+
+/* Claims go by row; a claimed device is not claimed again until expiry. */
+static void
+test_claims_expire(void **state)
+{
+	struct fixture *f = *state;
+	struct fal_batch b, g;
+	struct fal_batch_job j1, j2, j3;
+
+	create(f->s, 2, 1000, &b);
+	assert_int_equal(f->s->ops->claim(f->s, all, 2000, 500, &j1), FAL_OK);
+	assert_int_equal(j1.row, 1);
+	assert_string_equal(j1.batch, b.id);
+	assert_string_equal(j1.mac, "AC-DE-48-00-00-00");
+	assert_string_equal(j1.url, "https://pbx/p/");
+	assert_int_equal(j1.attempts, 0);
+	assert_int_equal(f->s->ops->claim(f->s, all, 2000, 500, &j2), FAL_OK);
+	assert_int_equal(j2.row, 2);
+	assert_int_equal(f->s->ops->claim(f->s, all, 2100, 500, &j3),
+			 FAL_ERR_NOT_FOUND);
+	assert_int_equal(f->s->ops->get(f->s, b.id, &g), FAL_OK);
+	assert_int_equal(g.state, FAL_BATCH_RUNNING);
+	/* Past the claim: row 1 is claimed again, by a new token. */
+	assert_int_equal(f->s->ops->claim(f->s, all, 2500, 500, &j3), FAL_OK);
+	assert_int_equal(j3.row, 1);
+	assert_string_not_equal(j3.claim, j1.claim);
+	/* The old holder's outcome is not recorded; the new one's is. */
+	assert_int_equal(f->s->ops->complete(f->s, &j1, &ok, 2600), FAL_OK);
+	assert_int_equal(f->s->ops->get(f->s, b.id, &g), FAL_OK);
+	assert_int_equal(g.succeeded, 0);
+	assert_int_equal(f->s->ops->complete(f->s, &j3, &ok, 2600), FAL_OK);
+	assert_int_equal(f->s->ops->complete(f->s, &j3, &ok, 2600), FAL_OK);
+	assert_int_equal(f->s->ops->get(f->s, b.id, &g), FAL_OK);
+	assert_int_equal(g.succeeded, 1);
+	assert_int_equal(g.pending, 1);
+	assert_int_equal(f->s->ops->complete(f->s, &j2, &ok, 2700), FAL_OK);
+	assert_int_equal(f->s->ops->get(f->s, b.id, &g), FAL_OK);
+	assert_int_equal(g.state, FAL_BATCH_DONE);
+	assert_int_equal(g.pending, 0);
+	assert_int_equal(g.succeeded, 2);
+	assert_int_equal(g.finished_ms, 2700);
+}
+
+/* Only allowed providers are claimed; batches go by creation. */
+static void
+test_claim_order_and_providers(void **state)
+{
+	struct fixture *f = *state;
+	struct fal_batch a, b;
+	struct fal_batch_job j;
+	bool only_yealink[FAL_PROVIDER__MAX] = { false };
+
+	create(f->s, 3, 1000, &a);
+	create(f->s, 3, 1001, &b);
+	only_yealink[FAL_YEALINK] = true;
+	assert_int_equal(f->s->ops->claim(f->s, only_yealink, 2000, 500, &j), FAL_OK);
+	assert_string_equal(j.batch, a.id);
+	assert_int_equal(j.row, 3);
+	assert_int_equal(j.provider, FAL_YEALINK);
+	assert_int_equal(f->s->ops->claim(f->s, only_yealink, 2000, 500, &j), FAL_OK);
+	assert_string_equal(j.batch, b.id);
+	assert_int_equal(j.row, 3);
+	assert_int_equal(f->s->ops->claim(f->s, all, 2000, 500, &j), FAL_OK);
+	assert_string_equal(j.batch, a.id);
+	assert_int_equal(j.row, 1);
+}
+
+static int
+dump_device(void *ctx, const struct fal_batch_device *d)
+{
+	char *out = ctx;
+	size_t len = strlen(out);
+
+	snprintf(out + len, 512 - len, "%ld:%s:%s:%ld:%s:%s;", d->row,
+		 fal_dev_state_name(d->state), d->error ? d->error : "-",
+		 d->attempts, d->message ? d->message : "-",
+		 d->device_pin ? d->device_pin : "-");
+	return 0;
+}
+
+/* A passing failure waits until retry_at; a final one is counted. */
+static void
+test_retry_then_fail(void **state)
+{
+	struct fixture *f = *state;
+	struct fal_batch b, g;
+	struct fal_batch_job j;
+	struct fal_batch_result retry = {
+		.state = FAL_DEV_PENDING, .retry_at_ms = 5000,
+		.error = "connection_to_remote_provider_failed",
+		.message = "Connection refused" };
+	struct fal_batch_result fail = {
+		.state = FAL_DEV_FAILED, .error = "device_owned_by_other_user" };
+	struct fal_batch_result pin = { .state = FAL_DEV_SUCCEEDED,
+					.device_pin = "123456" };
+	struct fal_device_query q = { .state = -1 };
+	char out[512] = "";
+
+	create(f->s, 2, 1000, &b);
+	assert_int_equal(f->s->ops->claim(f->s, all, 2000, 500, &j), FAL_OK);
+	assert_int_equal(f->s->ops->complete(f->s, &j, &retry, 2100), FAL_OK);
+	/* Row 1 waits: row 2 comes first. */
+	assert_int_equal(f->s->ops->claim(f->s, all, 2200, 500, &j), FAL_OK);
+	assert_int_equal(j.row, 2);
+	assert_int_equal(f->s->ops->complete(f->s, &j, &pin, 2300), FAL_OK);
+	assert_int_equal(f->s->ops->claim(f->s, all, 4999, 500, &j),
+			 FAL_ERR_NOT_FOUND);
+	assert_int_equal(f->s->ops->claim(f->s, all, 5000, 500, &j), FAL_OK);
+	assert_int_equal(j.row, 1);
+	assert_int_equal(j.attempts, 1);
+	assert_int_equal(f->s->ops->complete(f->s, &j, &fail, 5100), FAL_OK);
+	assert_int_equal(f->s->ops->get(f->s, b.id, &g), FAL_OK);
+	assert_int_equal(g.state, FAL_BATCH_DONE);
+	assert_int_equal(g.failed, 1);
+	assert_int_equal(g.succeeded, 1);
+	assert_int_equal(f->s->ops->devices(f->s, b.id, &q, dump_device, out), FAL_OK);
+	assert_string_equal(out, "1:failed:device_owned_by_other_user:2:-:-;"
+			    "2:succeeded:-:1:-:123456;");
+}
+
+/* Filters and paging of the device listing. */
+static void
+test_devices_paging(void **state)
+{
+	struct fixture *f = *state;
+	struct fal_batch b;
+	struct fal_batch_job j;
+	struct fal_device_query q = { .state = -1, .after = 1, .limit = 2 };
+	char out[512] = "";
+
+	create(f->s, 5, 1000, &b);
+	assert_int_equal(f->s->ops->devices(f->s, b.id, &q, dump_device, out), FAL_OK);
+	assert_string_equal(out, "2:pending:-:0:-:-;3:pending:-:0:-:-;");
+	assert_int_equal(f->s->ops->claim(f->s, all, 2000, 500, &j), FAL_OK);
+	assert_int_equal(f->s->ops->complete(f->s, &j, &ok, 2000), FAL_OK);
+	q = (struct fal_device_query){ .state = FAL_DEV_SUCCEEDED };
+	out[0] = '\0';
+	assert_int_equal(f->s->ops->devices(f->s, b.id, &q, dump_device, out), FAL_OK);
+	assert_string_equal(out, "1:succeeded:-:1:-:-;");
+	q = (struct fal_device_query){ .state = FAL_DEV_PENDING, .limit = 1 };
+	out[0] = '\0';
+	assert_int_equal(f->s->ops->devices(f->s, b.id, &q, dump_device, out), FAL_OK);
+	assert_string_equal(out, "2:pending:-:0:-:-;");
+	assert_int_equal(f->s->ops->devices(f->s, "ffffffffffffffff", &q,
+					    dump_device, out), FAL_ERR_BATCH_NOT_FOUND);
+}
+
+/* Cancel: pending devices are never claimed; calls in flight are recorded. */
+static void
+test_cancel(void **state)
+{
+	struct fixture *f = *state;
+	struct fal_batch b, g;
+	struct fal_batch_job j, none;
+	struct fal_device_query q = { .state = FAL_DEV_PENDING };
+	char out[512] = "";
+
+	create(f->s, 3, 1000, &b);
+	assert_int_equal(f->s->ops->claim(f->s, all, 2000, 500, &j), FAL_OK);
+	assert_int_equal(f->s->ops->cancel(f->s, b.id, 2100, &g), FAL_OK);
+	assert_int_equal(g.state, FAL_BATCH_CANCELLED);
+	assert_int_equal(g.finished_ms, 2100);
+	assert_int_equal(f->s->ops->claim(f->s, all, 9000, 500, &none),
+			 FAL_ERR_NOT_FOUND);
+	assert_int_equal(f->s->ops->complete(f->s, &j, &ok, 2200), FAL_OK);
+	assert_int_equal(f->s->ops->get(f->s, b.id, &g), FAL_OK);
+	assert_int_equal(g.state, FAL_BATCH_CANCELLED);
+	assert_int_equal(g.succeeded, 1);
+	assert_int_equal(g.pending, 2);
+	assert_int_equal(f->s->ops->devices(f->s, b.id, &q, dump_device, out), FAL_OK);
+	assert_string_equal(out, "2:pending:-:0:-:-;3:pending:-:0:-:-;");
+	assert_int_equal(f->s->ops->cancel(f->s, "ffffffffffffffff", 1, &g),
+			 FAL_ERR_BATCH_NOT_FOUND);
+}
+
+/* A done batch stays done when cancelled. */
+static void
+test_cancel_done(void **state)
+{
+	struct fixture *f = *state;
+	struct fal_batch b, g;
+	struct fal_batch_job j;
+
+	create(f->s, 1, 1000, &b);
+	assert_int_equal(f->s->ops->claim(f->s, all, 2000, 500, &j), FAL_OK);
+	assert_int_equal(f->s->ops->complete(f->s, &j, &ok, 2000), FAL_OK);
+	assert_int_equal(f->s->ops->cancel(f->s, b.id, 3000, &g), FAL_OK);
+	assert_int_equal(g.state, FAL_BATCH_DONE);
+	assert_int_equal(g.finished_ms, 2000);
+}
+
+static void
+test_pending_and_purge(void **state)
+{
+	struct fixture *f = *state;
+	struct fal_batch a, b, g;
+	struct fal_batch_job j;
+	long counts[FAL_PROVIDER__MAX], n;
+
+	create(f->s, 1, 1000, &a);
+	create(f->s, 6, 1000, &b);
+	assert_int_equal(f->s->ops->pending(f->s, counts), FAL_OK);
+	assert_int_equal(counts[FAL_SNOM], 5);
+	assert_int_equal(counts[FAL_YEALINK], 2);
+	assert_int_equal(f->s->ops->claim(f->s, all, 2000, 500, &j), FAL_OK);
+	assert_int_equal(f->s->ops->complete(f->s, &j, &ok, 2000), FAL_OK);
+	assert_int_equal(f->s->ops->purge(f->s, 2000, &n), FAL_OK);
+	assert_int_equal(n, 0);
+	assert_int_equal(f->s->ops->purge(f->s, 2001, &n), FAL_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(f->s->ops->get(f->s, a.id, &g), FAL_ERR_BATCH_NOT_FOUND);
+	assert_int_equal(f->s->ops->get(f->s, b.id, &g), FAL_OK);
+}
+
+/* Two handles (two processes) on one file see each other's work. */
+static void
+test_shared_file(void **state)
+{
+	struct fixture *f = *state;
+	struct fal_store *other;
+	struct fal_batch b, g;
+	struct fal_batch_job j1, j2;
+	char err[256];
+
+	assert_non_null(other = fal_store_open(f->uri, err, sizeof(err)));
+	create(f->s, 2, 1000, &b);
+	assert_int_equal(other->ops->claim(other, all, 2000, 500, &j1), FAL_OK);
+	assert_int_equal(f->s->ops->claim(f->s, all, 2000, 500, &j2), FAL_OK);
+	assert_int_not_equal(j1.row, j2.row);
+	assert_int_equal(other->ops->complete(other, &j1, &ok, 2000), FAL_OK);
+	assert_int_equal(f->s->ops->complete(f->s, &j2, &ok, 2000), FAL_OK);
+	assert_int_equal(other->ops->get(other, b.id, &g), FAL_OK);
+	assert_int_equal(g.state, FAL_BATCH_DONE);
+	fal_store_close(other);
+}
+
+/* WAL mode, the schema version, and a newer schema refused. */
+static void
+test_schema_version(void **state)
+{
+	struct fixture *f = *state;
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	char path[128], err[256];
+
+	snprintf(path, sizeof(path), "%s/b.db", f->dir);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_string_equal((const char *)sqlite3_column_text(st, 0), "wal");
+	sqlite3_finalize(st);
+	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(st, 0), FAL_SQLITE_SCHEMA_VERSION);
+	sqlite3_finalize(st);
+	assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 99", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_null(fal_store_open(f->uri, err, sizeof(err)));
+	assert_non_null(strstr(err, "schema version 99"));
+}
+
+static void
+test_open_errors(void **state)
+{
+	char err[256];
+
+	(void)state;
+	assert_null(fal_store_open("sqlite:/nonexistent-dir/x/b.db", err, sizeof(err)));
+	assert_non_null(strstr(err, "/nonexistent-dir/x/b.db"));
+	assert_null(fal_store_open("mysql://u:secret@h/db", err, sizeof(err)));
+	assert_null(strstr(err, "secret"));
+	assert_null(fal_store_open("postgresql://u:secret@h/db", err, sizeof(err)));
+	assert_null(strstr(err, "secret"));
+	assert_string_equal(fal_store_kind("sqlite:/x"), "sqlite");
+	assert_null(fal_store_kind(""));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_create_and_get, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_list_newest_first, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_claims_expire, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_claim_order_and_providers, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_retry_then_fail, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_devices_paging, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cancel, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cancel_done, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pending_and_purge, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_shared_file, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_schema_version, setup, teardown),
+		cmocka_unit_test(test_open_errors),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
