@@ -12,7 +12,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "../lib/body.h"
+#include "../lib/json.h"
 #include "../lib/utf8.h"
 #include "csv.h"
 #include "row.h"

@@ -4,9 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../lib/body.h"
+#include "../lib/check.h"
 #include "../lib/mac.h"
-#include "../lib/query.h"
 #include "../lib/url.h"
 #include "../providers/provider.h"
 

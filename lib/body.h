@@ -7,8 +7,6 @@
 
 #include <stddef.h>
 
-#include <cjson/cJSON.h>
-
 #include "err.h"
 
 /* Largest accepted body; one byte more is request_too_large. */
@@ -28,20 +26,6 @@ struct fal_body {
  * otherwise out->sn_err says so (it is only an error for ymcs).
  */
 enum fal_err fal_body_parse(const char *data, size_t len, struct fal_body *out);
-
-/*
- * Parses data (len bytes) as one JSON value with nothing but whitespace
- * after it, with every NUL of its strings turned into U+0001 (so a string
- * is never cut short unseen).  Returns the tree, or NULL when data is not
- * JSON or out of memory (*oom says which).
- */
-cJSON *fal_json_parse(const char *data, size_t len, int *oom);
-
-/*
- * FAL_OK when sn is 1-64 printable ASCII characters, else
- * FAL_ERR_MALFORMED_SERIAL (the check of "sn", shared with batches).
- */
-enum fal_err fal_sn_check(const char *sn);
 
 /* Frees what fal_body_parse allocated. */
 void fal_body_free(struct fal_body *body);

@@ -5,24 +5,19 @@
  */
 #include "query.h"
 
-#include <curl/curl.h>
-#include <stdbool.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <string.h>
+
+#include <curl/curl.h>
+
+#include "check.h"
 
 /* Whether query is too long for curl's int lengths. */
 static bool
 rawlen_too_long(const char *query)
 {
 	return strlen(query) >= INT_MAX;
-}
-
-/* Whether c is an ASCII letter or digit, whatever the locale says. */
-static bool
-is_alnum(char c)
-{
-	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-	       (c >= '0' && c <= '9');
 }
 
 /*
@@ -50,26 +45,6 @@ find_param(const char *query, const char *name, int bare_ok, size_t *len)
 			return NULL;
 		p += n + 1;
 	}
-}
-
-enum fal_err
-fal_crc_check(const char *value, char out[5])
-{
-	int i;
-
-	out[0] = '\0';
-	if (value == NULL || value[0] == '\0')
-		return FAL_ERR_MISSING_CRC;
-	if (strlen(value) != 4)
-		return FAL_ERR_INVALID_CRC;
-	for (i = 0; i < 4; i++)
-		if (!is_alnum(value[i]))
-			return FAL_ERR_INVALID_CRC;
-	for (i = 0; i < 4; i++)
-		out[i] = (value[i] >= 'a' && value[i] <= 'z') ?
-			 (char)(value[i] - 'a' + 'A') : value[i];
-	out[4] = '\0';
-	return FAL_OK;
 }
 
 enum fal_err

@@ -15,13 +15,6 @@
 enum fal_err fal_crc_parse(const char *query, char out[5]);
 
 /*
- * Checks a decoded crc value (may be NULL) as fal_crc_parse does: FAL_OK
- * with out upper-cased, FAL_ERR_MISSING_CRC when NULL or "",
- * FAL_ERR_INVALID_CRC otherwise.
- */
-enum fal_err fal_crc_check(const char *value, char out[5]);
-
-/*
  * The first parameter called name in query (may be NULL), percent-decoded
  * into a malloc'd string ("" for "name=" or a bare "name").  NULL when it
  * is absent or out of memory (*oom says which; oom may be NULL).

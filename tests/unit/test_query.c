@@ -7,6 +7,7 @@
 
 #include <stdlib.h>
 
+#include "../../lib/check.h"
 #include "../../lib/query.h"
 
 /* Parses query, expects want, and on success the code ok. */
