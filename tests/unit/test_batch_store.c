@@ -65,8 +65,8 @@ create(struct fal_store *s, size_t n, long long now, struct fal_batch *b)
 	for (size_t i = 0; i < n; i++) {
 		rows[i].row = (long)i + 1;
 		rows[i].provider = i % 3 == 2 ? FAL_YEALINK : FAL_SNOM;
-		snprintf(rows[i].mac, sizeof(rows[i].mac), "AC-DE-48-00-%02zX-%02zX",
-			 i >> 8, i & 0xff);
+		snprintf(rows[i].mac, sizeof(rows[i].mac), "AC-DE-48-00-%02X-%02X",
+			 (unsigned)(i >> 8) & 0xff, (unsigned)i & 0xff);
 		rows[i].url = "https://pbx/p/";
 	}
 	assert_int_equal(s->ops->create(s, FAL_BATCH_REGISTER, rows, n, now, b),
