@@ -334,14 +334,13 @@ set_call_options(struct fal_http *http, struct curl_slist *headers,
 }
 
 /*
- * curl's failures that mean no answer could be had: name resolution,
- * connection, TLS, sending, time.  Also a URL curl will not use, since
- * nothing was sent then either.  Every other failure happened while
- * reading the answer.
+ * curl's failures that mean no answer could be had (SPEC §1.1's
+ * connection_to_remote_provider_failed): name resolution, connection,
+ * proxy, TLS, sending, time.  Every other failure after the request went
+ * out happened while reading the answer (read_remote_response_failed):
+ * reset, cut short, nothing at all, not HTTP.
  */
 static const CURLcode connect_failures[] = {
-	CURLE_UNSUPPORTED_PROTOCOL,
-	CURLE_URL_MALFORMAT,
 	CURLE_COULDNT_RESOLVE_PROXY,
 	CURLE_COULDNT_RESOLVE_HOST,
 	CURLE_COULDNT_CONNECT,
@@ -362,19 +361,40 @@ static const CURLcode connect_failures[] = {
 	CURLE_SSL_PINNEDPUBKEYNOTMATCH,
 	CURLE_SSL_INVALIDCERTSTATUS,
 	CURLE_SSL_CLIENTCERT,
+	CURLE_PROXY,
 };
 
-/* The outcome a failed curl call stands for. */
+/*
+ * The outcome a failed curl call stands for; sent says whether the
+ * request went out.  Before it did, whatever failed (a URL or scheme curl
+ * will not use among them) kept us from the vendor.  After it did, the
+ * code decides, not curl's words: CURLE_UNSUPPORTED_PROTOCOL then means an
+ * answer without an HTTP/1.x status line ("HTTP/0.9"), an unreadable
+ * answer from a vendor that was reached.
+ */
 static enum fal_err
-classify(CURLcode rc)
+classify(CURLcode rc, bool sent)
 {
 	size_t i;
 
+	if (rc == CURLE_OUT_OF_MEMORY)
+		return FAL_ERR_INTERNAL;
+	if (!sent)
+		return FAL_ERR_CONNECTION_FAILED;
 	for (i = 0; i < sizeof(connect_failures) / sizeof(*connect_failures); i++)
 		if (connect_failures[i] == rc)
 			return FAL_ERR_CONNECTION_FAILED;
-	return rc == CURLE_OUT_OF_MEMORY ? FAL_ERR_INTERNAL
-					 : FAL_ERR_READ_RESPONSE_FAILED;
+	return FAL_ERR_READ_RESPONSE_FAILED;
+}
+
+/* Whether curl sent (some of) a request in its last transfer. */
+static bool
+request_sent(CURL *curl)
+{
+	long n = 0;
+
+	return curl_easy_getinfo(curl, CURLINFO_REQUEST_SIZE, &n) == CURLE_OK &&
+	       n > 0;
 }
 
 /*
@@ -394,7 +414,7 @@ fail(struct fal_http *http, CURLcode rc, const struct buf *body,
 				     "answer headers larger than 64 KiB");
 	if (body->no_memory || hdrs->no_memory)
 		return fal_error_set(err, FAL_ERR_INTERNAL, "out of memory");
-	return fal_error_set(err, classify(rc), "%s",
+	return fal_error_set(err, classify(rc, request_sent(http->curl)), "%s",
 			     http->errbuf[0] != '\0' ? http->errbuf
 						     : curl_easy_strerror(rc));
 }

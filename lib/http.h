@@ -48,7 +48,8 @@ void fal_http_free(struct fal_http *http);
  * Performs req.  FAL_OK means an HTTP answer was read whole (any status);
  * otherwise err says FAL_ERR_CONNECTION_FAILED (DNS, connect, TLS,
  * timeout; message in curl's words) or FAL_ERR_READ_RESPONSE_FAILED (cut
- * off, reset, over FAL_HTTP_BODY_MAX).  resp must be freed either way.
+ * off, reset, nothing or not HTTP, over FAL_HTTP_BODY_MAX).  resp must be
+ * freed either way.
  */
 enum fal_err fal_http_do(struct fal_http *http, const struct fal_http_req *req,
 			 struct fal_http_resp *resp, struct fal_error *err);

@@ -41,7 +41,10 @@ enum mode {
 	M_SILENT,       /* reads the request, never answers */
 	M_CONTINUE,     /* a 100 Continue, then the 200 */
 	M_HUGE_HEADERS, /* over 64 KiB of header lines */
-	M_NOT_TLS       /* answers plain HTTP before reading (TLS client) */
+	M_NOT_TLS,      /* answers plain HTTP before reading (TLS client) */
+	M_GARBAGE,      /* "garbage" and a blank line: no HTTP/1.x status line */
+	M_BAD_STATUS,   /* an HTTP/1.1 status line without a status */
+	M_NOTHING       /* reads the request, closes without a byte */
 };
 
 #define MAX_REQ 4
@@ -198,6 +201,13 @@ respond(struct server *s, int fd)
 		send_str(fd, "Content-Length: 0\r\nConnection: close\r\n\r\n");
 		return 0;
 	case M_NOT_TLS:
+	case M_NOTHING:
+		return 0;
+	case M_GARBAGE:
+		send_str(fd, "garbage\r\n\r\n");
+		return 0;
+	case M_BAD_STATUS:
+		send_str(fd, "HTTP/1.1 OK\r\nContent-Length: 0\r\n\r\n");
 		return 0;
 	}
 	return 0;
@@ -731,6 +741,28 @@ test_headers_over_cap(void **state)
 	fal_http_resp_free(&resp);
 }
 
+/*
+ * A vendor that answers, but not in HTTP, was reached: its answer is
+ * unreadable, not the connection failed (curl says "Received HTTP/0.9
+ * when not allowed" with the code it also gives an unknown scheme).
+ */
+static void
+test_unreadable_answers(void **state)
+{
+	static const enum mode modes[] = { M_GARBAGE, M_BAD_STATUS, M_NOTHING };
+	struct fal_http_resp resp;
+	struct fal_error err;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(modes) / sizeof(*modes); i++) {
+		assert_int_equal(get_in_mode(modes[i], &resp, &err),
+				 FAL_ERR_READ_RESPONSE_FAILED);
+		assert_int_equal(err.code, FAL_ERR_READ_RESPONSE_FAILED);
+		assert_true(err.message[0] != '\0');
+		fal_http_resp_free(&resp);
+	}
+}
+
 static void
 test_connection_refused(void **state)
 {
@@ -870,6 +902,7 @@ main(void)
 		cmocka_unit_test_setup(test_body_at_cap, setup),
 		cmocka_unit_test_setup(test_body_cut_off, setup),
 		cmocka_unit_test_setup(test_headers_of_last_answer, setup),
+		cmocka_unit_test_setup(test_unreadable_answers, setup),
 		cmocka_unit_test_setup(test_headers_over_cap, setup),
 		cmocka_unit_test_setup(test_connection_refused, setup),
 		cmocka_unit_test_setup(test_timeout, setup),
