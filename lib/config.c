@@ -183,11 +183,29 @@ free_tokens(struct fal_config *cfg)
 }
 
 /*
+ * Why a token list with an empty item is refused: a list that is set but
+ * yields no token would leave the gateway open to every client, and
+ * "a,,b" is a typo more likely than a wish.
+ */
+static const char empty_token[] =
+	"an empty token (blank, or two commas in a row): a token list that "
+	"is set must hold only tokens";
+
+/* True when the n bytes at s are only blanks (or n is 0). */
+static bool
+is_blank(const char *s, size_t n)
+{
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	return n == 0;
+}
+
+/*
  * Replaces the tokens by the comma-separated items of s, blanks around
- * them trimmed and empty ones dropped; 0 or -1 out of memory.
+ * them trimmed; 0, or -1 with why (an empty item, out of memory).
  */
 static int
-set_token_list(struct fal_config *cfg, const char *s)
+set_token_list(struct fal_config *cfg, const char *s, char *why)
 {
 	const char *end;
 	size_t n;
@@ -200,8 +218,14 @@ set_token_list(struct fal_config *cfg, const char *s)
 		n = (size_t)(end - s);
 		while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
 			n--;
-		if (n > 0 && add_token(cfg, s, n) == -1)
+		if (n == 0) {
+			snprintf(why, WHY_MAX, "%s", empty_token);
 			return -1;
+		}
+		if (add_token(cfg, s, n) == -1) {
+			snprintf(why, WHY_MAX, "out of memory");
+			return -1;
+		}
 		if (*end == '\0')
 			return 0;
 		s = end + 1;
@@ -293,8 +317,7 @@ set_text(void *base, const struct key *k, const char *s, char *why)
 		rc = set_path(field, s);
 		break;
 	case V_TOKENS:
-		rc = set_token_list(base, s);
-		break;
+		return set_token_list(base, s, why);
 	case V_BOOL:
 		if (parse_bool(s, field) == -1) {
 			snprintf(why, WHY_MAX, "expected one of 1 t T TRUE "
@@ -338,15 +361,18 @@ set_json_tokens(struct fal_config *cfg, const cJSON *v, char *why)
 		snprintf(why, WHY_MAX, "expected an array of strings");
 		return -1;
 	}
-	cJSON_ArrayForEach(item, v)
+	cJSON_ArrayForEach(item, v) {
 		if (!cJSON_IsString(item) || item->valuestring == NULL) {
 			snprintf(why, WHY_MAX, "expected an array of strings");
 			return -1;
 		}
+		if (is_blank(item->valuestring, strlen(item->valuestring))) {
+			snprintf(why, WHY_MAX, "%s", empty_token);
+			return -1;
+		}
+	}
 	free_tokens(cfg);
 	cJSON_ArrayForEach(item, v) {
-		if (item->valuestring[0] == '\0')
-			continue;
 		if (add_token(cfg, item->valuestring,
 			      strlen(item->valuestring)) == -1) {
 			snprintf(why, WHY_MAX, "out of memory");

@@ -489,13 +489,14 @@ test_bool_spellings(void **state)
 	}
 }
 
+/* Blanks around items are trimmed; a list of real tokens loads. */
 static void
 test_env_token_list(void **state)
 {
 	struct fal_config cfg;
 
 	(void)state;
-	setenv("FALCONIERI_API_TOKENS", " a , b,,c ,, ", 1);
+	setenv("FALCONIERI_API_TOKENS", " a , b,c\t", 1);
 	load_ok(&cfg, missing);
 	assert_int_equal(cfg.n_api_tokens, 3);
 	assert_string_equal(cfg.api_tokens[0], "a");
@@ -508,30 +509,59 @@ test_env_token_list(void **state)
 	assert_int_equal(cfg.n_api_tokens, 1);
 	assert_string_equal(cfg.api_tokens[0], "only-one");
 	fal_config_free(&cfg);
+}
 
-	setenv("FALCONIERI_API_TOKENS", " , ,", 1);
-	load_ok(&cfg, missing);
-	assert_int_equal(cfg.n_api_tokens, 0);
-	fal_config_free(&cfg);
+/*
+ * A list that is set but yields no token, or has an empty item, would
+ * open the gateway (or hide a typo): the program must refuse to start.
+ */
+static void
+test_env_token_list_empty_items_refused(void **state)
+{
+	static const char *const bad[] = {
+		" ", ",", " , ,", "a,,b", "a,", ",a", "a, ,b", "\t",
+	};
+	size_t i;
+
+	(void)state;
+	write_conf("{\"api_tokens\":[\"f1\"]}");
+	for (i = 0; i < NELEM(bad); i++) {
+		setenv("FALCONIERI_API_TOKENS", bad[i], 1);
+		load_fails(path, "FALCONIERI_API_TOKENS", "an empty token");
+		load_fails(missing, "FALCONIERI_API_TOKENS", "an empty token");
+	}
 }
 
 static void
 test_file_token_list(void **state)
 {
+	static const char *const bad[] = {
+		"{\"api_tokens\":[\"\"]}",
+		"{\"api_tokens\":[\" \"]}",
+		"{\"api_tokens\":[\"\",\"t1\"]}",
+		"{\"api_tokens\":[\"t1\",\"\\t\"]}",
+	};
 	struct fal_config cfg;
+	size_t i;
 
 	(void)state;
-	write_conf("{\"api_tokens\":[\"\",\"t1\",\"\",\"t 2\"]}");
+	write_conf("{\"api_tokens\":[\"t1\",\"t 2\"]}");
 	load_ok(&cfg, path);
 	assert_int_equal(cfg.n_api_tokens, 2);
 	assert_string_equal(cfg.api_tokens[0], "t1");
 	assert_string_equal(cfg.api_tokens[1], "t 2");
 	fal_config_free(&cfg);
 
-	write_conf("{\"api_tokens\":[\"\"]}");
+	/* An empty array is "no tokens": the operator's explicit choice. */
+	write_conf("{\"api_tokens\":[]}");
 	load_ok(&cfg, path);
 	assert_int_equal(cfg.n_api_tokens, 0);
 	fal_config_free(&cfg);
+
+	for (i = 0; i < NELEM(bad); i++) {
+		write_conf(bad[i]);
+		load_fails(path, path, "api_tokens: an empty token");
+	}
 }
 
 static void
@@ -710,6 +740,7 @@ main(void)
 		T(test_env_fail_fast),
 		T(test_bool_spellings),
 		T(test_env_token_list),
+		T(test_env_token_list_empty_items_refused),
 		T(test_file_token_list),
 		T(test_base_path),
 		T(test_timeout_bounds_accepted),
