@@ -15,6 +15,7 @@
 
 #include "../lib/config.h"
 #include "../lib/log.h"
+#include "../lib/secret.h"
 #include "../lib/version.h"
 #include "../providers/provider.h"
 #include "cgi_mode.h"
@@ -120,6 +121,12 @@ load_config(struct fal_config *cfg, const char *path)
 		fal_config_free(cfg);
 		return 1;
 	}
+	/* After prepare: Fanvil's derived password is what goes out. */
+	if (fal_secret_add_config(cfg) != 0) {
+		fprintf(stderr, "falconieri: out of memory\n");
+		fal_config_free(cfg);
+		return 1;
+	}
 	return 0;
 }
 
@@ -197,6 +204,7 @@ main(int argc, char **argv)
 	else
 		rc = fal_fastcgi_run(&cfg, fd, opts.workers);
 	fal_config_free(&cfg);
+	fal_secret_forget_all();
 	curl_global_cleanup();
 	return rc;
 }

@@ -208,11 +208,9 @@ call_vendor(const struct fal_config *cfg, struct fal_http *http,
 	resp->vendor_ms = elapsed_ms(&t0);
 	fal_metrics_vendor_call(p->id, resp->vendor_ms);
 	if (rc != FAL_OK) {
+		/* The vendor's words, masked of every secret we send
+		 * (fal_error_set), become our message. */
 		err.code = rc;
-		/* The vendor's words become our message: should they echo a
-		 * credential we sent, it goes no further. */
-		fal_error_redact(&err, call.conf->password);
-		fal_error_redact(&err, call.conf->client_secret);
 		answer_error(resp, &err);
 	} else if (method == FAL_METHOD_PUT && p->answers_pin) {
 		answer_pin(resp, &call);

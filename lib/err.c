@@ -1,9 +1,18 @@
-/* err.c - the table of outcomes: HTTP status and wire code of each. */
+/*
+ * err.c - the table of outcomes: HTTP status and wire code of each; and
+ * the one place where a message is made safe to pass on.
+ */
 #include "err.h"
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include <openssl/crypto.h>
+
+#include "secret.h"
+#include "utf8.h"
 
 static const struct {
 	int status;
@@ -51,42 +60,44 @@ fal_err_code(enum fal_err e)
 }
 
 /*
- * Drops the UTF-8 sequence a cut at len split, if any: a vendor's text
- * cut to fit the message would otherwise end in half a character, and
- * the JSON answer carrying it would not be valid UTF-8.
+ * Sets err's message to the n bytes at text made safe to pass on: every
+ * registered secret masked first, on the whole text, so that a cut can
+ * never leave part of one; then valid UTF-8 (a vendor's bytes end up in
+ * a JSON answer), cut at a character boundary to fit.
  */
 static void
-cut_utf8_tail(char *s, size_t len)
+set_message(struct fal_error *err, const char *text, size_t n)
 {
-	size_t i = len, need;
+	size_t len;
+	char *clean = fal_secret_redacted(text, n, &len);
 
-	while (i > 0 && len - i < 4 && ((unsigned char)s[i - 1] & 0xc0) == 0x80)
-		i--;
-	if (i == 0 || ((unsigned char)s[i - 1] & 0x80) == 0)
+	/* Out of memory: no message beats an unredacted one. */
+	if (clean == NULL)
 		return;
-	i--;
-	need = ((unsigned char)s[i] & 0xe0) == 0xc0 ? 2 :
-	       ((unsigned char)s[i] & 0xf0) == 0xe0 ? 3 :
-	       ((unsigned char)s[i] & 0xf8) == 0xf0 ? 4 : 1;
-	if (len - i < need)
-		s[i] = '\0';
+	fal_utf8_copy(err->message, sizeof(err->message), clean, len);
+	OPENSSL_cleanse(clean, len);
+	free(clean);
 }
 
 enum fal_err
 fal_error_set(struct fal_error *err, enum fal_err code, const char *fmt, ...)
 {
 	va_list ap;
+	char *text;
 	int n;
 
 	err->code = code;
 	err->message[0] = '\0';
-	if (fmt != NULL) {
-		va_start(ap, fmt);
-		n = vsnprintf(err->message, sizeof(err->message), fmt, ap);
-		va_end(ap);
-		if (n >= (int)sizeof(err->message))
-			cut_utf8_tail(err->message, sizeof(err->message) - 1);
-	}
+	if (fmt == NULL)
+		return code;
+	va_start(ap, fmt);
+	n = vasprintf(&text, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return code;
+	set_message(err, text, (size_t)n);
+	OPENSSL_cleanse(text, (size_t)n);
+	free(text);
 	return code;
 }
 
@@ -95,26 +106,4 @@ fal_error_clear(struct fal_error *err)
 {
 	err->code = FAL_OK;
 	err->message[0] = '\0';
-}
-
-void
-fal_error_redact(struct fal_error *err, const char *secret)
-{
-	static const char mask[] = "***";
-	size_t slen, mlen = sizeof(mask) - 1;
-	char *p = err->message;
-
-	if (secret == NULL || (slen = strlen(secret)) == 0)
-		return;
-	while ((p = strstr(p, secret)) != NULL) {
-		/* A mask longer than the secret would not fit: star it instead. */
-		if (slen < mlen) {
-			memset(p, '*', slen);
-			p += slen;
-			continue;
-		}
-		memcpy(p, mask, mlen);
-		memmove(p + mlen, p + slen, strlen(p + slen) + 1);
-		p += mlen;
-	}
 }

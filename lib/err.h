@@ -56,16 +56,14 @@ int fal_err_status(enum fal_err e);
 /* Stable wire code of an outcome ("ok" for FAL_OK). */
 const char *fal_err_code(enum fal_err e);
 
-/* Sets err to code with a printf-style message (fmt may be NULL); returns code. */
+/*
+ * Sets err to code with a printf-style message (fmt may be NULL); returns
+ * code.  The message is the formatted text with every secret of
+ * secret.h masked, as valid UTF-8, then cut to fit (in that order).
+ */
 enum fal_err fal_error_set(struct fal_error *err, enum fal_err code,
 			   const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-
-/*
- * Replaces every occurrence of secret (when non-empty) in err's message by
- * "***": a vendor that echoes a credential must not pass it on.
- */
-void fal_error_redact(struct fal_error *err, const char *secret);
 
 /* Resets err to FAL_OK with no message. */
 void fal_error_clear(struct fal_error *err);

@@ -1,13 +1,14 @@
 /* utf8.c - see utf8.h; the table of RFC 3629 §4, byte by byte. */
 #include "utf8.h"
 
+#include <string.h>
+
 /*
- * Length of the sequence starting at p (n bytes left) when it is
- * well-formed, else 0.  The second byte's range depends on the first
- * (RFC 3629 §4): that is what rules out overlongs and surrogates.
+ * The second byte's range depends on the first (RFC 3629 §4): that is
+ * what rules out overlongs and surrogates.
  */
-static size_t
-seq_len(const unsigned char *p, size_t n)
+size_t
+fal_utf8_char(const unsigned char *p, size_t n)
 {
 	unsigned char lo = 0x80, hi = 0xbf;
 	size_t len, i;
@@ -45,9 +46,33 @@ fal_utf8_valid(const char *s, size_t len)
 	size_t i = 0, n;
 
 	while (i < len) {
-		if ((n = seq_len(p + i, len - i)) == 0)
+		if ((n = fal_utf8_char(p + i, len - i)) == 0)
 			return false;
 		i += n;
 	}
 	return true;
+}
+
+size_t
+fal_utf8_copy(char *out, size_t len, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, k = 0, c;
+
+	if (len == 0)
+		return 0;
+	while (i < n && k + 1 < len) {
+		if ((c = fal_utf8_char(p + i, n - i)) == 0) {
+			out[k++] = '?';
+			i++;
+			continue;
+		}
+		if (k + c >= len)
+			break;
+		memcpy(out + k, p + i, c);
+		k += c;
+		i += c;
+	}
+	out[k] = '\0';
+	return k;
 }

@@ -1,7 +1,13 @@
 /* rest_text.c - see rest_text.h. */
 #include "rest_text.h"
 
+#include <stdlib.h>
 #include <string.h>
+
+#include <openssl/crypto.h>
+
+#include "../lib/secret.h"
+#include "../lib/utf8.h"
 
 cJSON *
 fal_rest_json_parse(const char *body, size_t len)
@@ -18,59 +24,18 @@ fal_rest_json_string(const cJSON *o, const char *name)
 }
 
 /*
- * Length of the well-formed UTF-8 character at s (n bytes available):
- * 1 to 4, or 0 when it is not one (stray continuation byte, cut short,
- * overlong, surrogate, beyond U+10FFFF).
+ * Copies the n bytes at p into out (len bytes) as the message rules of
+ * rest_text.h say.
  */
-static size_t
-utf8_char(const unsigned char *s, size_t n)
+static void
+copy_clean(char *out, size_t len, const unsigned char *p, size_t n)
 {
-	size_t len;
-	unsigned long cp, min;
-
-	if (s[0] < 0x80)
-		return 1;
-	if ((s[0] & 0xe0) == 0xc0) {
-		len = 2, cp = s[0] & 0x1f, min = 0x80;
-	} else if ((s[0] & 0xf0) == 0xe0) {
-		len = 3, cp = s[0] & 0x0f, min = 0x800;
-	} else if ((s[0] & 0xf8) == 0xf0) {
-		len = 4, cp = s[0] & 0x07, min = 0x10000;
-	} else {
-		return 0;
-	}
-	if (n < len)
-		return 0;
-	for (size_t k = 1; k < len; k++) {
-		if ((s[k] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[k] & 0x3f);
-	}
-	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return len;
-}
-
-/*
- * The text becomes the "message" of our JSON answer, so it must be valid
- * UTF-8: a byte that starts no character is replaced by '?', and a
- * character that does not fit whole is left out.
- */
-void
-fal_rest_text_copy(char *out, size_t len, const char *s, size_t n)
-{
-	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0, k = 0;
 
-	if (len == 0)
-		return;
-	out[0] = '\0';
-	if (s == NULL)
-		return;
 	while (i < n && (p[i] == ' ' || p[i] < 0x20))
 		i++;
 	while (i < n) {
-		size_t c = utf8_char(p + i, n - i);
+		size_t c = fal_utf8_char(p + i, n - i);
 		char subst = c == 0 ? '?' : p[i] < 0x20 || p[i] == 0x7f ? ' ' : 0;
 
 		if (k + (c > 1 ? c : 1) >= len)
@@ -87,4 +52,25 @@ fal_rest_text_copy(char *out, size_t len, const char *s, size_t n)
 	while (k > 0 && out[k - 1] == ' ')
 		k--;
 	out[k] = '\0';
+}
+
+/*
+ * The text becomes the "message" of our JSON answer, so it must be valid
+ * UTF-8 and free of our secrets: masked on the whole text, before the cut
+ * (a cut secret is still a leak).
+ */
+void
+fal_rest_text_copy(char *out, size_t len, const char *s, size_t n)
+{
+	size_t rlen;
+	char *r;
+
+	if (len == 0)
+		return;
+	out[0] = '\0';
+	if (s == NULL || (r = fal_secret_redacted(s, n, &rlen)) == NULL)
+		return;
+	copy_clean(out, len, (const unsigned char *)r, rlen);
+	OPENSSL_cleanse(r, rlen);
+	free(r);
 }

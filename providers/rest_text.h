@@ -18,7 +18,8 @@ const char *fal_rest_json_string(const cJSON *o, const char *name);
 
 /*
  * Copies up to n bytes of s into out (len bytes, NUL-terminated) as
- * valid UTF-8: control characters become spaces, bytes that start no
+ * valid UTF-8, every secret of secret.h masked before anything is cut:
+ * control characters become spaces, bytes that start no
  * character '?', surrounding blanks are dropped, and a character that
  * does not fit whole is left out.
  */

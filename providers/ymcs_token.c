@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "../lib/cache_stats.h"
+#include "../lib/secret.h"
 #include "rest_url.h"
 #include "ymcs_json.h"
 
@@ -137,6 +138,11 @@ fetch_and_publish(struct fal_call *call, const char *stale, char **token)
 	enum fal_err rc;
 
 	rc = token_fetch(call, &fresh, &expires_in);
+	/* The token goes out in every call: a vendor echoing it is masked. */
+	if (rc == FAL_OK && fal_secret_add(fresh, true) < 0) {
+		free(fresh);
+		rc = fal_error_set(call->err, FAL_ERR_INTERNAL, "out of memory");
+	}
 	pthread_mutex_lock(&cache.lock);
 	cache.fetching = false;
 	cache.rounds++;

@@ -121,6 +121,26 @@ class TestSnom(SnomTest):
                 self.assertIn(text, js.get("message", ""))
                 self.assertRecovers()
 
+    def test_refusal_text_not_utf8(self):
+        """Character references mxml turns into bytes that are not UTF-8
+        (a surrogate, a code point past U+10FFFF): the answer is still
+        valid UTF-8 JSON, with the vendor's other words."""
+        self.snom.script(None, ("raw", (
+            b"<?xml version=\"1.0\"?><methodResponse><params><param>"
+            b"<value><array><data><value><boolean>0</boolean></value>"
+            b"<value><string>Error:bad &#xD800; &#x110000; end</string>"
+            b"</value></data></array></value></param></params>"
+            b"</methodResponse>")))
+        st, hdrs, body, js = self.req("PUT", "/providers/snom/" + MAC,
+                                      {"url": URL})
+        self.assertEqual(st, 500, body)
+        self.assertIsNotNone(js, "not JSON: %r" % body)
+        body.decode("utf-8")
+        self.assertEqual(js["error"], "unknown_provider_error")
+        self.assertTrue(js["message"].startswith("Error:bad "), js)
+        self.assertTrue(js["message"].endswith(" end"), js)
+        self.assertRecovers()
+
     def test_owned_by_other_user_from_registry(self):
         self.snom.foreign.add(MAC12)
         self.assertError(self.put(), 500, "device_owned_by_other_user")

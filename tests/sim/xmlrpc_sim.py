@@ -18,7 +18,8 @@ vendors' failures:
 Behaviours: "ok" (forced success), a refusal string ([False, text]),
 ("http", status), "garbage", "empty", "fault", ("untyped", text),
 ("pretty", inner) where inner is "ok" or a refusal string, "hang", "cut",
-"huge".  Without a script the vendor's semantics answer.
+"huge", ("raw", bytes) (200 with that body as it is), ("echo_auth", text)
+(a refusal: text followed by the Authorization header the call carried).  Without a script the vendor's semantics answer.
 
 Standalone, for the demo:
 
@@ -141,7 +142,12 @@ class _Handler(xmlrpc.server.SimpleXMLRPCRequestHandler):
     # Answers a scripted behaviour (see the module's docstring).
     def _scripted(self, b):
         sim = self.sim
-        if b == "ok":
+        if isinstance(b, tuple) and b[0] == "raw":
+            self._xml(b[1])
+        elif isinstance(b, tuple) and b[0] == "echo_auth":
+            self._xml(_response((False, b[1] + (self.headers.get(
+                "Authorization") or ""))))
+        elif b == "ok":
             self._xml(_response((True, "OK")))
         elif b == "garbage":
             self._send(200, b"<html><body>Service Unavailable", "text/xml")
