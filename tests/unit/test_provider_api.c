@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "../../lib/api.h"
+#include "../../lib/secret.h"
 #include "fake_http.h"
 
 static const char ok_answer[] =
@@ -223,11 +224,14 @@ test_echoed_password_is_masked(void **state)
 	(void)state;
 	fake_http_push(200, refusal, NULL);
 	config_init(&cfg, 0);
+	/* As the program does once its configuration is loaded. */
+	assert_int_equal(fal_secret_add_config(&cfg), 0);
 	fal_api_handle(&cfg, fake_http_client(), &req, &resp);
 	assert_int_equal(resp.status, 500);
 	assert_null(strstr(resp.body, "pw-Secret-1"));
 	assert_non_null(strstr(resp.body, "Error:wrong password ***"));
 	fal_response_free(&resp);
+	fal_secret_forget_all();
 }
 
 int
