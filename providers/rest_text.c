@@ -1,6 +1,7 @@
 /* rest_text.c - see rest_text.h. */
 #include "rest_text.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,10 +10,39 @@
 #include "../lib/secret.h"
 #include "../lib/utf8.h"
 
+/*
+ * Whether the len bytes at s hold at most FAL_REST_JSON_VALUES_MAX
+ * values, counted as the commas outside strings (one linear pass).  cJSON
+ * is linear, but at about half a microsecond a value: a 1 MiB answer of
+ * 150,000 empty members cost 70 ms of CPU to build and free.
+ */
+static bool
+few_values(const char *s, size_t len)
+{
+	size_t commas = 0;
+	bool in_string = false;
+
+	for (size_t i = 0; i < len; i++) {
+		if (in_string) {
+			if (s[i] == '\\')
+				i++;
+			else if (s[i] == '"')
+				in_string = false;
+		} else if (s[i] == '"') {
+			in_string = true;
+		} else if (s[i] == ',' && ++commas >= FAL_REST_JSON_VALUES_MAX) {
+			return false;
+		}
+	}
+	return true;
+}
+
 cJSON *
 fal_rest_json_parse(const char *body, size_t len)
 {
-	return body != NULL ? cJSON_ParseWithLength(body, len) : NULL;
+	if (body == NULL || !few_values(body, len))
+		return NULL;
+	return cJSON_ParseWithLength(body, len);
 }
 
 const char *

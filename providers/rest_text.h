@@ -10,7 +10,17 @@
 
 #include <cjson/cJSON.h>
 
-/* A vendor's answer body as JSON, or NULL (no body, not JSON). */
+/*
+ * The most values a vendor's JSON answer may hold: pages of settings and
+ * lists of errors hold dozens.  More is refused before cJSON builds them,
+ * to bound the CPU one answer costs.
+ */
+#define FAL_REST_JSON_VALUES_MAX 16384
+
+/*
+ * A vendor's answer body as JSON, or NULL (no body, not JSON, more than
+ * FAL_REST_JSON_VALUES_MAX values).
+ */
 cJSON *fal_rest_json_parse(const char *body, size_t len);
 
 /* The string member name of JSON object o, or NULL (absent, not a string). */

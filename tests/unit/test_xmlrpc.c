@@ -20,6 +20,28 @@
 
 #include "../../lib/xmlrpc.h"
 
+/*
+ * The Makefile links this test with --wrap=mxmlSAXLoadString: every
+ * document handed to mxml is counted, so a test can prove that an input
+ * was refused before mxml spent a cycle on it.
+ */
+static int mxml_loads;
+
+mxml_node_t *__real_mxmlSAXLoadString(mxml_node_t *top, const char *s,
+				      mxml_load_cb_t cb, mxml_sax_cb_t sax,
+				      void *data);
+mxml_node_t *__wrap_mxmlSAXLoadString(mxml_node_t *top, const char *s,
+				      mxml_load_cb_t cb, mxml_sax_cb_t sax,
+				      void *data);
+
+mxml_node_t *
+__wrap_mxmlSAXLoadString(mxml_node_t *top, const char *s, mxml_load_cb_t cb,
+			 mxml_sax_cb_t sax, void *data)
+{
+	mxml_loads++;
+	return __real_mxmlSAXLoadString(top, s, cb, sax, data);
+}
+
 /* ---- scripted transport replacing lib/http.c ---- */
 
 static struct {
@@ -338,6 +360,8 @@ test_call_null_string_fails(void **state)
 #define HEAD "<?xml version=\"1.0\"?><methodResponse><params><param><value>" \
 	     "<array><data>"
 #define TAIL "</data></array></value></param></params></methodResponse>"
+#define PARAMS_HEAD "<params><param><value><array><data>"
+#define TAIL_PARAMS "</data></array></value></param></params>"
 #define TRUE_V "<value><boolean>1</boolean></value>"
 #define FALSE_V "<value><boolean>0</boolean></value>"
 
@@ -682,6 +706,66 @@ test_answer_unknown_entity(void **state)
 	expect_unknown(HEAD FALSE_V "<value>&#0;</value>" TAIL);
 }
 
+/*
+ * XML-RPC answers carry no attributes.  mxml 3.x compares each attribute
+ * with all the earlier ones of its element (40,000 cost seconds of CPU),
+ * so an answer with one is refused before mxml reads it.
+ */
+static void
+test_answer_attributes_refused_before_mxml(void **state)
+{
+	enum { N = 40000 };
+	static const char *const docs[] = {
+		"<methodResponse a=\"x\">" PARAMS_HEAD TRUE_V TAIL_PARAMS
+		"</methodResponse>",
+		HEAD "<value a='1'><boolean>1</boolean></value>" TAIL,
+		HEAD TRUE_V "<value><string x=\"\">hi</string></value>" TAIL,
+		"<?xml version=\"1.0\"?><methodResponse\n a0=\"x\"/>",
+		"<methodResponse/ >",
+		"<methodResponse><!-- never closed",
+		"<methodResponse><![CDATA[ never closed ></methodResponse>",
+	};
+	char *doc, *p;
+
+	(void)state;
+	/* Without the attribute, the first one is a good answer. */
+	mxml_loads = 0;
+	expect_answer("<methodResponse>" PARAMS_HEAD TRUE_V TAIL_PARAMS
+		      "</methodResponse>", true, "");
+	assert_int_equal(mxml_loads, 1);
+	for (size_t i = 0; i < sizeof(docs) / sizeof(*docs); i++) {
+		mxml_loads = 0;
+		expect_unknown_len(docs[i], strlen(docs[i]));
+		assert_int_equal(mxml_loads, 0);
+	}
+	/* The 430 KB answer: no work for mxml at all. */
+	doc = malloc(64 + (size_t)N * 16);
+	assert_non_null(doc);
+	p = doc + sprintf(doc, "<?xml version=\"1.0\"?><methodResponse");
+	for (int i = 0; i < N; i++)
+		p += sprintf(p, " a%d=\"x\"", i);
+	strcpy(p, "/>");
+	mxml_loads = 0;
+	expect_unknown_len(doc, strlen(doc));
+	assert_int_equal(mxml_loads, 0);
+	free(doc);
+}
+
+/* Markup without attributes still goes to mxml and parses as before. */
+static void
+test_answer_markup_kinds_accepted(void **state)
+{
+	(void)state;
+	mxml_loads = 0;
+	expect_answer("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+		      "<!DOCTYPE methodResponse>\n<!-- a=\"b\" -->"
+		      "<methodResponse >" PARAMS_HEAD TRUE_V
+		      "<value><string><![CDATA[<x a=\"1\">]]> &amp; >"
+		      "</string></value>" TAIL_PARAMS "</methodResponse >",
+		      true, "<x a=\"1\"> & >");
+	assert_int_equal(mxml_loads, 1);
+}
+
 /* Deeply nested input neither crashes nor is accepted where wrong. */
 static void
 test_answer_deep_nesting(void **state)
@@ -912,6 +996,8 @@ main(void)
 		cmocka_unit_test(test_answer_invalid_utf8),
 		cmocka_unit_test(test_answer_unknown_entity),
 		cmocka_unit_test(test_answer_deep_nesting),
+		cmocka_unit_test(test_answer_attributes_refused_before_mxml),
+		cmocka_unit_test(test_answer_markup_kinds_accepted),
 		cmocka_unit_test(test_answer_errors_are_quiet),
 		cmocka_unit_test_setup(test_call_posts_and_parses, reset_fake),
 		cmocka_unit_test_setup(test_call_http_status, reset_fake),
