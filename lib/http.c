@@ -2,7 +2,8 @@
  * http.c - the HTTP client towards the vendors: one reused libcurl easy
  * handle per worker.  fal_http_header() and fal_http_resp_free() live in
  * http_header.c, so that tests can replace this file's three functions
- * with a scripted transport.
+ * with a scripted transport.  Answers' header fields are parsed by curl
+ * (curl_easy_nextheader), not here.
  */
 #include "http.h"
 
@@ -86,9 +87,10 @@ on_body(char *p, size_t size, size_t nmemb, void *ud)
 }
 
 /*
- * One header line from curl.  A status line starts the header block of a
- * new answer (after a 1xx, or a proxy's CONNECT answer): only the last
- * answer's block is kept.
+ * One header line from curl, which parses and keeps them (see
+ * header_fields()): here they are only counted against the cap.  A status
+ * line starts the header block of a new answer (after a 1xx, or a proxy's
+ * CONNECT answer): only the last answer's block counts.
  */
 static size_t
 on_header(char *p, size_t size, size_t nmemb, void *ud)
@@ -98,7 +100,12 @@ on_header(char *p, size_t size, size_t nmemb, void *ud)
 
 	if (n >= 5 && strncmp(p, "HTTP/", 5) == 0)
 		b->len = 0;
-	return buf_add(b, p, n) == 0 ? n : 0;
+	if (n > b->max - b->len) {
+		b->too_large = true;
+		return 0;
+	}
+	b->len += n;
+	return n;
 }
 
 /* A copy of b's data, or of "" when empty; NULL when out of memory. */
@@ -110,6 +117,29 @@ buf_take(struct buf *b)
 	b->data = NULL;
 	b->len = b->cap = 0;
 	return s;
+}
+
+/*
+ * The header fields of the final answer as curl parsed them
+ * (curl_easy_nextheader: status line, 1xx answers and line folding are
+ * its business), one "Name: value" a line, every repeated field kept.
+ * "" when there are none; NULL when out of memory.
+ */
+static char *
+header_fields(CURL *curl)
+{
+	struct buf out = { .max = 2 * HEADERS_MAX };
+	struct curl_header *h = NULL;
+
+	while ((h = curl_easy_nextheader(curl, CURLH_HEADER, -1, h)) != NULL)
+		if (buf_add(&out, h->name, strlen(h->name)) < 0 ||
+		    buf_add(&out, ": ", 2) < 0 ||
+		    buf_add(&out, h->value, strlen(h->value)) < 0 ||
+		    buf_add(&out, "\n", 1) < 0) {
+			free(out.data);
+			return NULL;
+		}
+	return buf_take(&out);
 }
 
 /* True when the NULL-terminated headers hold one called name. */
@@ -479,7 +509,7 @@ fal_http_do(struct fal_http *http, const struct fal_http_req *req,
 	}
 	resp->body_len = body.len;
 	resp->body = buf_take(&body);
-	resp->headers = buf_take(&hdrs);
+	resp->headers = header_fields(http->curl);
 	if (resp->body == NULL || resp->headers == NULL) {
 		rc = fal_error_set(err, FAL_ERR_INTERNAL, "out of memory");
 		goto out;
@@ -491,6 +521,5 @@ out:
 	curl_easy_setopt(http->curl, CURLOPT_HTTPHEADER, NULL);
 	free_headers(headers);
 	free(body.data);
-	free(hdrs.data);
 	return rc;
 }

@@ -34,7 +34,9 @@ struct fal_http_resp {
 	long status;
 	char *body;                  /* NUL-terminated, never NULL after success */
 	size_t body_len;
-	char *headers;               /* raw header block of the last answer */
+	char *headers;               /* the final answer's header fields as curl
+					parsed them: "Name: value" lines, every
+					repeated field kept, in order */
 	double seconds;              /* time spent in the call */
 };
 
@@ -55,8 +57,11 @@ enum fal_err fal_http_do(struct fal_http *http, const struct fal_http_req *req,
 			 struct fal_http_resp *resp, struct fal_error *err);
 
 /*
- * Value of the first header called name (any case) in resp, copied into
- * out (NUL-terminated, truncated to outlen); returns 0, or -1 when absent.
+ * The value of the header called name (any case) in resp, copied into out
+ * (NUL-terminated, truncated to outlen): a field sent several times gives
+ * its values joined by ", " in the order sent, as RFC 9110 §5.3 combines
+ * them.  Returns 0, or -1 when absent.  With out NULL or outlen 0 it only
+ * says whether the header is there.
  */
 int fal_http_header(const struct fal_http_resp *resp, const char *name,
 		    char *out, size_t outlen);

@@ -1,8 +1,11 @@
 /*
- * http_header.c - reading an answer's header block, freeing an answer.
+ * http_header.c - looking a field up among an answer's header fields,
+ * freeing an answer.
  *
- * Kept apart from http.c, which alone touches the network, so that tests
- * linking a scripted transport in place of http.c still have these.
+ * curl parses the header block (see header_fields() in http.c); what is
+ * left here is the lookup, kept apart from http.c, which alone touches
+ * the network, so that tests linking a scripted transport in place of
+ * http.c still have it.
  */
 #include "http.h"
 
@@ -10,7 +13,7 @@
 #include <string.h>
 #include <strings.h>
 
-/* Length of the line at s without its end (LF or CRLF). */
+/* Length of the line at s without its end (LF, or CRLF from a test). */
 static size_t
 line_len(const char *s)
 {
@@ -19,31 +22,17 @@ line_len(const char *s)
 	return n > 0 && s[n - 1] == '\r' ? n - 1 : n;
 }
 
-/* The line after the one at s, or NULL at the end of the block. */
-static const char *
-next_line(const char *s)
-{
-	const char *nl = strchr(s, '\n');
-
-	return nl != NULL ? nl + 1 : NULL;
-}
-
-/* Appends the n bytes at s to out (used so far *used), trimming OWS. */
+/* Appends ", " (after a first value) and the n bytes at s to out. */
 static void
-append_trimmed(char *out, size_t outlen, size_t *used, const char *s, size_t n)
+append_value(char *out, size_t outlen, size_t *used, const char *s, size_t n)
 {
+	static const char sep[] = ", ";
 	size_t room;
 
-	while (n > 0 && (*s == ' ' || *s == '\t')) {
-		s++;
-		n--;
+	if (*used > 0 && *used + sizeof(sep) <= outlen) {
+		memcpy(out + *used, sep, sizeof(sep) - 1);
+		*used += sizeof(sep) - 1;
 	}
-	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
-		n--;
-	if (n == 0 || *used + 1 >= outlen)
-		return;
-	if (*used > 0)             /* an obs-fold counts as one space */
-		out[(*used)++] = ' ';
 	room = outlen - 1 - *used;
 	if (n > room)
 		n = room;
@@ -52,39 +41,33 @@ append_trimmed(char *out, size_t outlen, size_t *used, const char *s, size_t n)
 	out[*used] = '\0';
 }
 
-/*
- * The status line is skipped; a line that starts with a space or tab
- * continues the previous field (obsolete line folding, RFC 9112 §5.2),
- * and is joined with one space.  With out NULL or outlen 0 this only says
- * whether the header is there.
- */
 int
 fal_http_header(const struct fal_http_resp *resp, const char *name,
 		char *out, size_t outlen)
 {
-	const char *line;
-	size_t nlen, used = 0;
+	const char *line, *v;
+	size_t nlen, len, used = 0;
+	int found = -1;
 
 	if (resp == NULL || resp->headers == NULL || name == NULL)
 		return -1;
 	nlen = strlen(name);
-	for (line = next_line(resp->headers); line != NULL && line_len(line) > 0;
-	     line = next_line(line)) {
-		if (line[0] == ' ' || line[0] == '\t' ||
-		    line_len(line) <= nlen || line[nlen] != ':' ||
+	if (out != NULL && outlen > 0)
+		out[0] = '\0';
+	for (line = resp->headers; *line != '\0'; line += strcspn(line, "\n") +
+	     (line[strcspn(line, "\n")] == '\n')) {
+		len = line_len(line);
+		if (len <= nlen || line[nlen] != ':' ||
 		    strncasecmp(line, name, nlen) != 0)
 			continue;
+		found = 0;
 		if (out == NULL || outlen == 0)
-			return 0;
-		out[0] = '\0';
-		append_trimmed(out, outlen, &used, line + nlen + 1,
-			       line_len(line) - nlen - 1);
-		while ((line = next_line(line)) != NULL &&
-		       (line[0] == ' ' || line[0] == '\t') && line_len(line) > 0)
-			append_trimmed(out, outlen, &used, line, line_len(line));
-		return 0;
+			break;
+		v = line + nlen + 1;
+		v += strspn(v, " ");
+		append_value(out, outlen, &used, v, (size_t)(line + len - v));
 	}
-	return -1;
+	return found;
 }
 
 void

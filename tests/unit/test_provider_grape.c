@@ -295,6 +295,31 @@ test_settings_pagination(void **state)
 	rest_assert_json(fake_http_call_at(5)->body, PUT_BODY("u-3"));
 }
 
+/*
+ * rel="last" and rel="next" in two separate Link fields (RFC 9110 allows
+ * repeated fields): the next page is still followed.
+ */
+static void
+test_settings_pagination_repeated_link(void **state)
+{
+	struct rest_env e;
+
+	(void)state;
+	env(&e, FAL_GRAPE);
+	fake_http_push(200, "[{\"uuid\":\"u-1\",\"param_name\":\"a\"}]",
+		       "Content-Type: application/json\n"
+		       "Link: <" BASE "settings/?page=9>; rel=\"last\"\n"
+		       "Link: <" BASE "settings/?page=2>; rel=\"next\"\n");
+	fake_http_push(200, "[{\"uuid\":\"u-3\",\"param_name\":"
+		       "\"ProvisioningServer\"}]", NULL);
+	fake_http_push(200, TOKENS_DOC, NULL);
+	fake_http_push(200, COMPANY_DOC, NULL);
+	fake_http_push(200, "{}", NULL);
+	rest_assert_outcome(&e, grape()->register_device(&e.call, &e.dev), FAL_OK);
+	rest_assert_request(1, "GET", BASE "settings/?page=2");
+	rest_assert_json(fake_http_call_at(4)->body, PUT_BODY("u-3"));
+}
+
 static void
 test_settings_not_found(void **state)
 {
@@ -586,6 +611,7 @@ main(void)
 		cmocka_unit_test_setup(test_deregister_discovers_endpoints_only, setup),
 		cmocka_unit_test_setup(test_deregister_answers, setup),
 		cmocka_unit_test_setup(test_settings_pagination, setup),
+		cmocka_unit_test_setup(test_settings_pagination_repeated_link, setup),
 		cmocka_unit_test_setup(test_settings_not_found, setup),
 		cmocka_unit_test_setup(test_discovery_bad_shapes, setup),
 		cmocka_unit_test_setup(test_links_stay_on_origin, setup),
