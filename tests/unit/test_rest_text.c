@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -79,6 +80,51 @@ test_json_string(void **state)
 	cJSON_Delete(o);
 }
 
+/* An array of n zeros; with strings true, each in a string holding ",". */
+static char *
+array_of(size_t n, int strings)
+{
+	char *s = malloc(n * 6 + 3), *p = s;
+
+	assert_non_null(s);
+	*p++ = '[';
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0)
+			*p++ = ',';
+		memcpy(p, strings ? "\",\\\"\"" : "0", strings ? 5 : 1);
+		p += strings ? 5 : 1;
+	}
+	*p++ = ']';
+	*p = '\0';
+	return s;
+}
+
+/*
+ * cJSON costs about half a microsecond a value: an answer with more than
+ * FAL_REST_JSON_VALUES_MAX of them is refused before cJSON builds it.
+ */
+static void
+test_json_values_capped(void **state)
+{
+	char *s;
+	cJSON *j;
+
+	(void)state;
+	s = array_of(FAL_REST_JSON_VALUES_MAX, 0);
+	assert_non_null(j = fal_rest_json_parse(s, strlen(s)));
+	cJSON_Delete(j);
+	free(s);
+	s = array_of(FAL_REST_JSON_VALUES_MAX + 1, 0);
+	assert_null(fal_rest_json_parse(s, strlen(s)));
+	free(s);
+	/* Commas inside strings (escaped quotes too) are not values. */
+	s = array_of(FAL_REST_JSON_VALUES_MAX / 2, 1);
+	assert_non_null(j = fal_rest_json_parse(s, strlen(s)));
+	assert_string_equal(cJSON_GetArrayItem(j, 0)->valuestring, ",\"");
+	cJSON_Delete(j);
+	free(s);
+}
+
 int
 main(void)
 {
@@ -87,6 +133,7 @@ main(void)
 		cmocka_unit_test(test_copy_cuts_on_character_boundary),
 		cmocka_unit_test(test_copy_replaces_invalid_utf8),
 		cmocka_unit_test(test_json_string),
+		cmocka_unit_test(test_json_values_capped),
 	};
 
 	return cmocka_run_group_tests_name("rest_text", tests, NULL, NULL);
