@@ -20,6 +20,7 @@
 #include "../providers/provider.h"
 #include "cgi_mode.h"
 #include "fastcgi.h"
+#include "listen.h"
 
 #define DEFAULT_WORKERS 16
 #define MAX_WORKERS 1024
@@ -161,12 +162,8 @@ listen_socket(const char *listen)
 	const char *pid = getenv("LISTEN_PID");
 	int fd;
 
-	if (listen != NULL) {
-		if ((fd = FCGX_OpenSocket(listen, 128)) < 0)
-			fprintf(stderr, "falconieri: --listen %s: cannot open "
-				"socket\n", listen);
-		return fd < 0 ? -2 : fd;
-	}
+	if (listen != NULL)
+		return (fd = fal_listen_open(listen)) < 0 ? -2 : fd;
 	if (pid != NULL && atol(pid) == (long)getpid() &&
 	    getenv("LISTEN_FDS") != NULL && atoi(getenv("LISTEN_FDS")) >= 1)
 		return 3;
@@ -192,6 +189,10 @@ main(int argc, char **argv)
 	/* curl runs with CURLOPT_NOSIGNAL: a vendor closing on us must not kill
 	 * the process, nor must a client gone before its CGI answer. */
 	signal(SIGPIPE, SIG_IGN);
+	/* A supervisor's reload (or a closed terminal) sends SIGHUP, which
+	 * would kill the process mid-request: there is nothing to reload
+	 * (configuration changes need a restart), so it is ignored. */
+	signal(SIGHUP, SIG_IGN);
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	FCGX_Init();
 	fd = listen_socket(opts.listen);

@@ -20,9 +20,10 @@ from harness import build_dir, free_port
 HEALTH_OK = b"Status: 200"
 
 
-def fcgi_get(sock, path):
-    """Sends one FastCGI GET for path on the connected sock and returns
-    the stdout records' bytes (the CGI answer head and body)."""
+def fcgi_get(sock, path, sent=None):
+    """Sends one FastCGI GET for path on the connected sock, calls sent()
+    if given, and returns the stdout records' bytes (the CGI answer head
+    and body)."""
     def record(rtype, content):
         return struct.pack(">BBHHBx", 1, rtype, 1, len(content),
                            0) + content
@@ -35,6 +36,8 @@ def fcgi_get(sock, path):
         (b"SCRIPT_NAME", b""), (b"SERVER_PROTOCOL", b"HTTP/1.1")))
     sock.sendall(record(1, struct.pack(">HBx4x", 1, 0)) +
                  record(4, params) + record(4, b"") + record(5, b""))
+    if sent is not None:
+        sent()
     out, buf = b"", b""
     while True:
         data = sock.recv(65536)
@@ -164,6 +167,87 @@ class TestTokenList(unittest.TestCase):
         rc, out = Program(self).run(["--check-config"],
                                     {"FALCONIERI_API_TOKENS": ""})
         self.assertEqual(rc, 0, out)
+
+
+class TestListen(unittest.TestCase):
+    """--listen refuses what it must not take over, replaces only a stale
+    socket, and exits 1 naming the address (SPEC §4, man page)."""
+
+    def test_regular_file_is_not_replaced(self):
+        prog = Program(self)
+        path = os.path.join(prog.dir, "not-a-socket")
+        with open(path, "w") as f:
+            f.write("precious\n")
+        rc, err = prog.run(["--listen", path])
+        self.assertEqual(rc, 1, err)
+        self.assertIn(path, err)
+        self.assertIn("not a socket", err)
+        with open(path) as f:
+            self.assertEqual(f.read(), "precious\n")
+
+    def test_live_socket_is_not_taken_over(self):
+        prog = Program(self)
+        path = os.path.join(prog.dir, "fcgi.sock")
+        first = prog.start(path)
+        wait_serving(first, path)
+        rc, err = prog.run(["--listen", path])
+        self.assertEqual(rc, 1, err)
+        self.assertIn(path, err)
+        self.assertIn("listening", err)
+        # The first instance is still reachable at its address.
+        with connect(path) as s:
+            self.assertTrue(fcgi_get(s, b"/health/check")
+                            .startswith(HEALTH_OK))
+        self.assertIsNone(first.poll())
+
+    def test_stale_socket_is_replaced(self):
+        prog = Program(self)
+        path = os.path.join(prog.dir, "stale.sock")
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        s.bind(path)
+        s.close()                      # the file stays, nobody listens
+        p = prog.start(path)
+        wait_serving(p, path)
+
+    def test_busy_port_exits_1_naming_it(self):
+        prog = Program(self)
+        busy = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.addCleanup(busy.close)
+        busy.bind(("127.0.0.1", 0))
+        busy.listen(1)
+        addr = "127.0.0.1:%d" % busy.getsockname()[1]
+        rc, err = prog.run(["--listen", addr])
+        self.assertEqual(rc, 1, err)
+        self.assertIn(addr, err)
+        self.assertIn("in use", err)
+
+    def test_tcp_serves(self):
+        prog = Program(self)
+        addr = "127.0.0.1:%d" % free_port()
+        wait_serving(prog.start(addr), addr)
+
+
+class TestSighup(unittest.TestCase):
+    """SIGHUP (a supervisor's reload) neither stops the program nor drops
+    a request in flight."""
+
+    def test_sighup_keeps_serving(self):
+        prog = Program(self)
+        addr = "127.0.0.1:%d" % free_port()
+        p = prog.start(addr)
+        wait_serving(p, addr)
+        def hup():
+            p.send_signal(signal.SIGHUP)
+            time.sleep(0.3)
+
+        # A request in flight: sent whole, its answer not read yet.
+        with connect(addr) as s:
+            self.assertTrue(fcgi_get(s, b"/health/check", hup)
+                            .startswith(HEALTH_OK))
+        self.assertIsNone(p.poll(), Program.log(p))
+        wait_serving(p, addr)
+        p.send_signal(signal.SIGTERM)
+        self.assertEqual(p.wait(15), 0, Program.log(p))
 
 
 if __name__ == "__main__":
