@@ -163,6 +163,13 @@ run: deps
 stop:
 	@sh scripts/run.sh stop $(BUILD)
 
+# make run, the README's curl, make stop and make test in a minimal Debian
+# 12 root made with debootstrap (cached under ~/.cache): see the script.
+check-fresh:
+	@sh scripts/check-fresh.sh
+
+.PHONY: check-fresh
+
 # Installed paths.  The examples name /usr/local/bin/falconieri and
 # /usr/local/lib/falconieri: installed, they name PREFIX's instead.
 BINDIR    := $(PREFIX)/bin

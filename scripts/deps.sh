@@ -81,7 +81,8 @@ need_cmd npm npm
 # clang and its libFuzzer runtime), `deps.sh valgrind` (make
 # test-valgrind), `deps.sh bench` (make bench: wrk drives the load,
 # gnuplot draws docs/performance.png, the echo module delays the slow
-# vendor).  Without an argument, only the above.
+# vendor), `deps.sh fresh` (make check-fresh).  Without an argument,
+# only the above.
 for what in "$@"; do
 	case "$what" in
 	fuzz)
@@ -90,6 +91,9 @@ for what in "$@"; do
 		;;
 	valgrind)
 		need_cmd valgrind valgrind
+		;;
+	fresh)
+		need_cmd debootstrap debootstrap
 		;;
 	bench)
 		need_cmd wrk wrk
