@@ -47,31 +47,30 @@ class _Result(unittest.TextTestResult):
 
 
 def run_here(suite):
-    """Runs suite in this process; prints the summary, returns its counts."""
+    """Runs suite in this process; returns (passed, failed)."""
     runner = unittest.TextTestRunner(stream=sys.stdout, verbosity=2,
                                      resultclass=_Result)
     result = runner.run(suite)
     failed = (len(result.failures) + len(result.errors) +
               len(result.skipped) + len(result.unexpectedSuccesses) +
               len(result.expectedFailures))
-    sys.stdout.flush()
-    print(SUMMARY % (result.passed, failed))
-    sys.stdout.flush()
     return result.passed, failed
 
 
-def classes(suite):
-    """{"module.Class": (test count, alone)} of every test in suite."""
+def flatten(suite):
+    """The test cases of suite, in order."""
+    if not isinstance(suite, unittest.TestSuite):
+        return [suite]
+    return [t for s in suite for t in flatten(s)]
+
+
+def classes(tests):
+    """{"module.Class": (test count, alone)} of tests."""
     out = {}
-    stack = [suite]
-    while stack:
-        s = stack.pop()
-        if isinstance(s, unittest.TestSuite):
-            stack.extend(s)
-            continue
-        name = s.id().rsplit(".", 1)[0]
+    for t in tests:
+        name = t.id().rsplit(".", 1)[0]
         n, _ = out.get(name, (0, False))
-        out[name] = (n + 1, bool(getattr(s, "E2E_ALONE", False)))
+        out[name] = (n + 1, bool(getattr(t, "E2E_ALONE", False)))
     return out
 
 
@@ -119,9 +118,13 @@ class Child:
             if line.startswith("e2e: ") and " passed, " in line:
                 words = line.split()
                 passed, failed = int(words[1]), int(words[3])
+        if text and not text.endswith("\n"):
+            text += "\n"
         sys.stdout.write("== %s (%.1f s)\n%s" % (self.name, secs, text))
         if passed is None or self.proc.returncode not in (0, 1):
-            passed = passed or 0
+            if passed is None:
+                passed = sum(1 for line in text.splitlines()
+                             if line.endswith(" ... ok"))
             failed = max(1, self.count - passed)
             print("FAIL %s: exit status %s, %s"
                   % (self.name, self.proc.returncode,
@@ -193,13 +196,20 @@ def main():
         print("e2e: cannot load the tests: %s" % e)
         print(SUMMARY % (0, 1))
         return 1
-    errors = getattr(loader, "errors", [])
-    units = classes(suite)
-    if args.cls or errors or args.jobs <= 1 or len(units) <= 1:
+    tests = flatten(suite)
+    # A module that does not import is a test that fails, here.
+    broken = [t for t in tests if t.id().startswith("unittest.loader.")]
+    units = classes(t for t in tests if t not in broken)
+    if args.cls or args.jobs <= 1 or len(units) <= 1:
         passed, failed = run_here(suite)
     else:
         passed, failed = run_parallel(units, build, args.jobs)
-        print(SUMMARY % (passed, failed))
+        if broken:
+            p, f = run_here(unittest.TestSuite(broken))
+            passed, failed = passed + p, failed + f
+    sys.stdout.flush()
+    print(SUMMARY % (passed, failed))
+    sys.stdout.flush()
     return 0 if failed == 0 else 1
 
 
