@@ -73,6 +73,7 @@ pristine() {
 		deb ${mirror%/debian}/debian-security bookworm-security main
 	EOF
 	rm -f "$boot"/var/cache/apt/archives/*.deb
+	chmod 755 "$boot"
 	tar -C "$boot" -czf "$tarball.tmp" . && mv "$tarball.tmp" "$tarball"
 	rm -rf --one-file-system "$boot" "$boot.log"
 }
@@ -101,8 +102,8 @@ sh scripts/deps.sh fresh
 pristine
 
 root=$(mktemp -d /var/tmp/falconieri-fresh.XXXXXX)
-chmod 755 "$root"
 tar -C "$root" -xzf "$tarball"
+chmod 755 "$root"	# mktemp's 0700 would keep www-data out of it all
 host_cas "$root/usr/local/share/ca-certificates"
 cp /etc/resolv.conf "$root/etc/resolv.conf"
 printf '127.0.0.1 localhost\n::1 localhost\n' >"$root/etc/hosts"
