@@ -16,6 +16,7 @@ set -eu
 
 top=$(git rev-parse --show-toplevel)
 cd "$top"
+head=$(git rev-parse HEAD)
 mirror=${FRESH_MIRROR:-http://deb.debian.org/debian}
 cache=${XDG_CACHE_HOME:-$HOME/.cache}/falconieri
 tarball=$cache/debian12-minbase.tar.gz
@@ -108,8 +109,8 @@ host_cas "$root/usr/local/share/ca-certificates"
 cp /etc/resolv.conf "$root/etc/resolv.conf"
 printf '127.0.0.1 localhost\n::1 localhost\n' >"$root/etc/hosts"
 git clone -q --no-hardlinks "$top" "$root/root/p"
-git -C "$root/root/p" checkout -q --detach "$(git rev-parse HEAD)"
-say "HEAD $(git rev-parse --short HEAD) in a fresh Debian $(cat "$root/etc/debian_version") root, $root"
+git -C "$root/root/p" checkout -q --detach "$head"
+say "HEAD $(git rev-parse --short "$head") in a fresh Debian $(cat "$root/etc/debian_version") root, $root"
 
 mount -t proc proc "$root/proc"
 mount -t sysfs sysfs "$root/sys"
