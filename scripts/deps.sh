@@ -1,19 +1,24 @@
 #!/bin/sh
 # Installs the Debian packages Falconieri needs to build, test and run its
 # demo.  A no-op when everything is present; needs root otherwise.
-# Usage: scripts/deps.sh [build | fuzz | valgrind | bench ...]; `build`
-# (what plain `make` runs) stops after the packages the compile needs.
+# Usage: scripts/deps.sh [build | fuzz | valgrind | bench | fresh ...];
+# `build` (what plain `make` runs) stops after the packages the compile
+# needs.
 set -e
 
 wanted=""
+# want PACKAGE: adds PACKAGE to the wanted ones, once.
+want() {
+	case " $wanted " in *" $1 "*) ;; *) wanted="$wanted $1" ;; esac
+}
 # need_cmd COMMAND PACKAGE: PACKAGE is wanted when COMMAND is not on PATH.
 need_cmd() {
-	command -v "$1" >/dev/null 2>&1 || wanted="$wanted $2"
+	command -v "$1" >/dev/null 2>&1 || want "$2"
 }
 # need_pkg PACKAGE: wanted when dpkg does not have it installed.
 need_pkg() {
 	dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'ok installed' ||
-		wanted="$wanted $1"
+		want "$1"
 }
 
 # install_wanted: installs what is wanted (apt waits for a parallel
