@@ -5,16 +5,16 @@
 # vendor call).  Both axes are logarithmic: the
 # figures span three orders of magnitude.
 
-set terminal pngcairo size 1100,820 font "sans,10"
+set terminal pngcairo size 1300,820 font "sans,10"
 set output out
 set datafile separator "\t"
-set multiplot layout 2,1 title "Falconieri behind nginx, against the no-op FastCGI reference (make bench)"
+set multiplot layout 2,1 title "Falconieri behind nginx, against the FastCGI references (make bench)"
 
 set style fill solid 0.85 border -1
 set boxwidth 0.6
 set logscale y
 set grid ytics
-set xrange [-0.6:8.6]
+set xrange [-0.6:10.6]
 set bmargin 4
 set linetype 1 lc rgb "#1f77b4"
 set linetype 2 lc rgb "#ff7f0e"

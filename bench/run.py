@@ -2,27 +2,24 @@
 """The benchmark of docs/performance.md (`make bench`).
 
 Starts, on 127.0.0.1 and free ports, one nginx with:
-  - two copies of nginx/falconieri.conf (ports and upstream name changed)
-    in front of Falconieri --workers 16 and Falconieri --workers 64,
-  - a third copy in front of bench/noop (the no-op reference), so the
-    reference sits behind exactly the shipped settings, and a fourth in
-    front of build/noop-call (bench/noop.c making only the vendor call),
-    the ceiling of the success path,
-  - a server answering `return 400` itself (for information),
+  - copies of nginx/falconieri.conf (ports and upstream name changed, the
+    shipped keepalive and fastcgi_keep_conn kept) in front of two
+    Falconieri with default flags (one calling the static vendor, one the
+    slow vendor), the no-op reference bench/noop, and two copies of
+    build/noop-call (bench/noop.c making only the vendor call: static and
+    slow vendor), the references having a thread for every connection;
+  - a server answering `return 400` itself (for information);
   - the vendor: a static XML-RPC success answer, and the same after
-    200 ms (echo_sleep) for the slow-vendor run.
-Then drives them with wrk (bench/put.lua), interleaving the runs of
-Falconieri and of the references (A B A B) so drift of the machine cancels,
-and prints one Markdown table plus the wrk command lines.  Runs: 0 nginx
-alone, 1 validation path, 2 success path, 3 slow vendor, 4 memory and
-vendor connections, 5 overload (twice as many clients as workers).
+    200 ms (echo_sleep) for the slow runs.
+Then drives them with wrk (bench/put.lua) and, for the burst, with 200
+threads of this script, interleaving the runs of Falconieri and of its
+reference (A B A B) so drift of the machine cancels, and prints one
+Markdown table plus the wrk command lines.
 
 usage: bench/run.py [BUILD]   (BUILD holds falconieri, noop and noop-call)
 environment:
-  BENCH_SECONDS  length of each run (default 5; run 3 twice as long)
+  BENCH_SECONDS  length of each run (default 5; the slow run twice as long)
   BENCH_ROUNDS   A B rounds per scenario (default 2)
-  BENCH_CLIENTS  wrk connections of runs 0-2 (default 8: the shipped
-                 upstream keepalive; run 5 shows what more clients do)
   BENCH_THREADS  wrk threads (default 2)
   BENCH_PNG      when set, gnuplot draws the chart into this file
   BENCH_FALCONIERI  another falconieri binary to measure (a variant)
@@ -41,6 +38,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -48,14 +46,15 @@ BENCH = os.path.join(ROOT, "bench")
 
 SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "2"))
-CLIENTS = int(os.environ.get("BENCH_CLIENTS", "8"))
 THREADS = int(os.environ.get("BENCH_THREADS", "2"))
 NGINX_WORKERS = 2
-SLOW_CLIENTS = 64
-SLOW_WORKERS = 64
+SUCCESS_CLIENTS = (8, 64, 256)
+SLOW_CLIENTS = 512
 SLOW_DELAY = 0.2
-FAST_WORKERS = 16
-OVERLOAD_CLIENTS = 2 * FAST_WORKERS
+BURST = 200
+BURST_WITHIN = 1.0
+# The references: a thread per connection nginx can open, all started.
+REF_WORKERS = 1024
 
 GOOD_MAC = "AC-DE-48-23-45-67"
 BAD_MAC = "ZZ-DE-48-23-45-67"
@@ -91,9 +90,9 @@ def wait_port(port, proc, what, timeout=10.0):
     sys.exit("bench: %s does not listen on %d" % (what, port))
 
 
-def request(port, method, path, body=None):
+def request(port, method, path, body=None, timeout=10):
     """(status, body) of one request to 127.0.0.1:port."""
-    c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
         c.request(method, path, body=body,
                   headers={"Content-Type": "application/json"})
@@ -104,7 +103,7 @@ def request(port, method, path, body=None):
 
 
 def status_kib(pid, field):
-    """A size field of /proc/PID/status (VmRSS, RssAnon...) in KiB."""
+    """A size field of /proc/PID/status (VmRSS, RssAnon, Threads...)."""
     with open("/proc/%d/status" % pid) as f:
         for line in f:
             if line.startswith(field + ":"):
@@ -127,8 +126,13 @@ def children_cpu_seconds(pid):
         return sum(cpu_seconds(int(c)) for c in f.read().split())
 
 
+# The FastCGI servers: name -> (vendor location, or None for the no-op).
+SERVERS = {"fal": "/rpc", "falslow": "/slow", "noop": None,
+           "call": "/ref", "callslow": "/slowref"}
+
+
 class Stack:
-    """nginx, two Falconieri, the two references; everything under
+    """nginx, two Falconieri, the three references; everything under
     self.dir."""
 
     def __init__(self, build):
@@ -144,9 +148,9 @@ class Stack:
                      "make bench installs it)" % ECHO_MODULE)
         self.dir = tempfile.mkdtemp(prefix="falconieri-bench-")
         self.procs = []
-        names = ("fal", "fal64", "noop", "call", "static", "vendor",
-                 "fcgi_fal", "fcgi_fal64", "fcgi_noop", "fcgi_call")
-        self.port = {n: free_port() for n in names}
+        self.proc = {}
+        names = list(SERVERS) + ["fcgi_" + n for n in SERVERS]
+        self.port = {n: free_port() for n in names + ["static", "vendor"]}
 
     def conf_copy(self, name, listen, fcgi):
         """nginx/falconieri.conf for upstream name on the given ports."""
@@ -171,24 +175,24 @@ class Stack:
 
     def nginx_conf(self):
         p, d = self.port, self.dir
-        copies = [self.conf_copy("falconieri", p["fal"], p["fcgi_fal"]),
-                  self.conf_copy("falconieri64", p["fal64"], p["fcgi_fal64"]),
-                  self.conf_copy("noop", p["noop"], p["fcgi_noop"]),
-                  self.conf_copy("noopcall", p["call"], p["fcgi_call"])]
         lines = ["load_module %s;" % ECHO_MODULE]
         if os.getuid() == 0:
             lines.append("user root;")
         lines += [
             "daemon off;", "master_process on;",
             "worker_processes %d;" % NGINX_WORKERS,
+            "worker_rlimit_nofile 20000;",
             "pid %s/nginx.pid;" % d, "error_log %s/error.log;" % d,
-            "events { worker_connections 4096; }",
+            "events { worker_connections 8192; }",
             "http {",
             "    access_log off;",
         ]
         for t in ("client_body", "fastcgi", "proxy", "uwsgi", "scgi"):
             lines.append("    %s_temp_path %s/%s;" % (t, d, t))
-        lines += ["    include %s;" % c for c in copies]
+        lines += ["    include %s;" % self.conf_copy(n, p[n], p["fcgi_" + n])
+                  for n in SERVERS]
+        slow = ("{ echo_sleep %.3f; echo -n '%s'; }"
+                % (SLOW_DELAY, XMLRPC_OK))
         lines += [
             "    log_format vendor '$msec $request_time $connection "
             "$connection_requests $uri';",
@@ -200,20 +204,18 @@ class Stack:
             "        }",
             "    }",
             # The vendor never closes a kept connection itself, so the
-            # count of run 2 is Falconieri's reuse alone.
+            # count of connections is the callers' reuse alone.
             "    server {",
-            "        listen 127.0.0.1:%d;" % p["vendor"],
+            "        listen 127.0.0.1:%d backlog=4096;" % p["vendor"],
             "        keepalive_requests 100000000;",
             "        keepalive_timeout 600s;",
             "        access_log %s/vendor.log vendor buffer=64k flush=1s;" % d,
             "        default_type text/xml;",
             "        location = /rpc { return 200 '%s'; }" % XMLRPC_OK,
-            # The same, for the call reference: its calls stay apart.
+            # The same, for the references: their calls stay apart.
             "        location = /ref { return 200 '%s'; }" % XMLRPC_OK,
-            "        location = /slow {",
-            "            echo_sleep %.3f;" % SLOW_DELAY,
-            "            echo -n '%s';" % XMLRPC_OK,
-            "        }",
+            "        location = /slow %s" % slow,
+            "        location = /slowref %s" % slow,
             "    }",
             "}",
         ]
@@ -237,34 +239,38 @@ class Stack:
                                 stderr=log, env={"PATH": os.environ["PATH"]})
         log.close()
         self.procs.append((name, proc))
+        self.proc[name] = proc
         return proc
 
+    def argv(self, name):
+        """The command line of FastCGI server name: Falconieri with
+        default flags, the references with a thread per connection."""
+        listen = "127.0.0.1:%d" % self.port["fcgi_" + name]
+        where = SERVERS[name]
+        if name.startswith("fal"):
+            return [self.falconieri, "-c", self.falconieri_conf(name, where),
+                    "--listen", listen]
+        argv = [os.path.join(self.build, "noop" if where is None
+                             else "noop-call"),
+                "--listen", listen, "--workers", str(REF_WORKERS)]
+        if where is not None:
+            argv += ["--call", "http://127.0.0.1:%d%s"
+                     % (self.port["vendor"], where)]
+        return argv
+
     def start(self):
-        p, b = self.port, self.build
         conf = self.nginx_conf()
-        self.fal = self.spawn("falconieri", [
-            self.falconieri, "-c", self.falconieri_conf("fal", "/rpc"),
-            "--listen", "127.0.0.1:%d" % p["fcgi_fal"],
-            "--workers", str(FAST_WORKERS)])
-        self.fal64 = self.spawn("falconieri64", [
-            self.falconieri, "-c", self.falconieri_conf("fal64", "/slow"),
-            "--listen", "127.0.0.1:%d" % p["fcgi_fal64"],
-            "--workers", str(SLOW_WORKERS)])
-        self.noop = self.spawn("noop", [
-            b + "/noop", "--listen", "127.0.0.1:%d" % p["fcgi_noop"],
-            "--workers", str(FAST_WORKERS)])
-        self.call = self.spawn("noop-call", [
-            b + "/noop-call", "--listen", "127.0.0.1:%d" % p["fcgi_call"],
-            "--workers", str(FAST_WORKERS),
-            "--call", "http://127.0.0.1:%d/ref" % p["vendor"]])
+        for name in SERVERS:
+            self.spawn(name, self.argv(name))
         self.nginx = self.spawn("nginx", [
             "nginx", "-p", self.dir, "-c", conf, "-e", self.dir + "/error.log"])
-        for name, proc in (("fcgi_fal", self.fal), ("fcgi_fal64", self.fal64),
-                           ("fcgi_noop", self.noop), ("fcgi_call", self.call),
-                           ("vendor", self.nginx), ("call", self.nginx),
-                           ("fal", self.nginx), ("noop", self.nginx),
-                           ("static", self.nginx)):
-            wait_port(p[name], proc, name)
+        for name in SERVERS:
+            wait_port(self.port["fcgi_" + name], self.proc[name], name)
+        for name in list(SERVERS) + ["vendor", "static"]:
+            wait_port(self.port[name], self.nginx, "nginx")
+
+    def pid(self, name):
+        return self.proc[name].pid
 
     def stop(self):
         """Ends our processes; nginx with QUIT, which flushes its logs."""
@@ -274,7 +280,7 @@ class Stack:
                                  else signal.SIGTERM)
         for name, proc in self.procs:
             try:
-                proc.wait(10)
+                proc.wait(20)
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
@@ -296,49 +302,60 @@ class Stack:
 
 def check(stack):
     """Each target answers what its run assumes, or the bench stops."""
-    p = stack.port
     want = [
-        ("static", "PUT", BAD_MAC, 400, "malformed_mac_address"),
-        ("noop", "PUT", BAD_MAC, 400, "malformed_mac_address"),
-        ("fal", "PUT", BAD_MAC, 400, "malformed_mac_address"),
-        ("fal", "PUT", GOOD_MAC, 200, ""),
-        ("fal64", "PUT", GOOD_MAC, 200, ""),
-        ("call", "PUT", GOOD_MAC, 200, ""),
+        ("static", BAD_MAC, 400, "malformed_mac_address"),
+        ("noop", BAD_MAC, 400, "malformed_mac_address"),
+        ("fal", BAD_MAC, 400, "malformed_mac_address"),
+        ("fal", GOOD_MAC, 200, ""),
+        ("falslow", GOOD_MAC, 200, ""),
+        ("call", GOOD_MAC, 200, ""),
+        ("callslow", GOOD_MAC, 200, ""),
     ]
-    for port, method, mac, status, text in want:
-        got, body = request(p[port], method, "/providers/snom/" + mac, BODY)
+    for name, mac, status, text in want:
+        got, body = request(stack.port[name], "PUT", "/providers/snom/" + mac,
+                            BODY)
         if got != status or text not in body:
-            sys.exit("bench: %s %s %s: got %d %r, want %d" %
-                     (port, method, mac, got, body, status))
+            sys.exit("bench: %s PUT %s: got %d %r, want %d" %
+                     (name, mac, got, body, status))
 
 
 class Runner:
-    """Runs wrk and keeps every run's figures and command line."""
+    """Runs wrk and the bursts, and keeps every run's figures, command
+    line and the servers' memory after it."""
 
     def __init__(self, stack):
         self.stack = stack
         self.runs = []        # dicts: key, rps, p50_us, p99_us, start, end
         self.commands = {}    # key -> wrk command line
+        self.mem = {}         # key -> (VmRSS KiB, threads) of its server
 
-    def wrk(self, key, target, clients, seconds, keep=True):
-        """One wrk run of target (port, mac, expected status, server pid)."""
-        port, mac, expect_status, pid = target
-        url = "http://127.0.0.1:%d/providers/snom/%s" % (port, mac)
+    def sample(self, key, name):
+        pid = self.stack.pid(name)
+        self.mem[key] = (status_kib(pid, "VmRSS"), status_kib(pid, "Threads"))
+
+    def wrk(self, key, name, mac, clients, seconds, keep=True):
+        """One wrk run of server name, every answer expected 200 (the
+        good MAC) or 400 (the bad one)."""
+        stack = self.stack
+        url = "http://127.0.0.1:%d/providers/snom/%s" % (stack.port[name],
+                                                          mac)
         argv = ["wrk", "-t%d" % min(THREADS, clients), "-c%d" % clients,
                 "-d%ds" % seconds, "--timeout", "5s",
                 "-s", os.path.join(BENCH, "put.lua"), url, "--", BODY]
-        nginx = self.stack.nginx.pid
+        pid = stack.pid(name) if name != "static" else None
         start, cpu = time.time(), cpu_seconds(pid)
-        ngx = children_cpu_seconds(nginx)
+        ngx = children_cpu_seconds(stack.nginx.pid)
         out = subprocess.run(argv, capture_output=True, text=True)
         end, cpu = time.time(), cpu_seconds(pid) - cpu
-        ngx = children_cpu_seconds(nginx) - ngx
+        ngx = children_cpu_seconds(stack.nginx.pid) - ngx
         line = [l for l in out.stdout.splitlines() if l.startswith("BENCH ")]
         if out.returncode != 0 or not line:
             sys.exit("bench: wrk failed:\n%s%s" % (out.stdout, out.stderr))
         r = json.loads(line[0][6:])
         errors = r["connect"] + r["read"] + r["write"] + r["timeout"]
-        bad = r["status"] if expect_status == 200 else r["requests"] - r["status"]
+        bad = r["status"] if mac == GOOD_MAC else r["requests"] - r["status"]
+        if mac == GOOD_MAC and name == "noop":
+            bad = r["requests"] - r["status"]  # it answers 400 to all
         if errors or bad:
             sys.exit("bench: %s: %d socket errors, %d unexpected statuses\n%s"
                      % (key, errors, bad, out.stdout))
@@ -349,21 +366,59 @@ class Runner:
                  cpu_us=cpu * 1e6 / r["requests"] if pid else None,
                  nginx_us=ngx * 1e6 / r["requests"])
         self.runs.append(r)
+        if pid:
+            self.sample(key, name)
         self.commands[key] = " ".join(
             a if a != BODY else "'%s'" % a for a in argv).replace(
             BENCH + "/", "bench/")
 
-    def alternate(self, pairs, rounds, clients, seconds):
-        """Runs each (key, target) of pairs in turn, after a one-second
-        warm-up each, rounds times: A B A B.  Returns the time span of it
-        all, warm-up included."""
+    def alternate(self, pairs, clients, seconds):
+        """Runs each (key, server, mac) of pairs in turn, after a
+        one-second warm-up each, ROUNDS times: A B A B.  Returns the time
+        span of it all, warm-up included."""
         start = time.time()
-        for key, target in pairs:
-            self.wrk(key, target, clients, 1, keep=False)
-        for _ in range(rounds):
-            for key, target in pairs:
-                self.wrk(key, target, clients, seconds)
+        for key, name, mac in pairs:
+            self.wrk(key, name, mac, clients, 1, keep=False)
+        for _ in range(ROUNDS):
+            for key, name, mac in pairs:
+                self.wrk(key, name, mac, clients, seconds)
         return start, time.time()
+
+    def burst(self, key, name, base):
+        """BURST PUTs at once (each on its own connection, distinct MACs),
+        released together: the statuses and, in seconds from the release,
+        when the last answer came."""
+        port = self.stack.port[name]
+        out = [None] * BURST
+        go = threading.Barrier(BURST + 1)
+
+        def one(i):
+            mac = "02-00-00-%02X-%02X-%02X" % (base, i // 256, i % 256)
+            c = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            try:
+                c.connect()
+                go.wait()
+                c.request("PUT", "/providers/snom/" + mac, body=BODY,
+                          headers={"Content-Type": "application/json"})
+                r = c.getresponse()
+                r.read()
+                out[i] = (r.status, time.monotonic())
+            except Exception as e:  # noqa: BLE001 - counted as a failure
+                out[i] = (repr(e), time.monotonic())
+            finally:
+                c.close()
+        threads = [threading.Thread(target=one, args=(i,))
+                   for i in range(BURST)]
+        for t in threads:
+            t.start()
+        go.wait()
+        t0 = time.monotonic()
+        for t in threads:
+            t.join(60)
+        ok = sum(1 for o in out if o is not None and o[0] == 200)
+        last = max(o[1] for o in out if o is not None) - t0
+        self.runs.append({"key": key, "ok": ok, "last": last})
+        self.sample(key, name)
 
     def figures(self, key):
         """Mean req/s, p50 and p99 in ms, CPU µs per request of the FastCGI
@@ -377,6 +432,12 @@ class Runner:
                 sum(r["p99_us"] for r in rs) / n / 1000,
                 sum(cpu) / len(cpu) if cpu else None,
                 sum(r["nginx_us"] for r in rs) / n)
+
+    def bursts(self, key):
+        """(fewest 200 answers, latest last answer in s) over the bursts
+        of key."""
+        rs = [r for r in self.runs if r["key"] == key]
+        return min(r["ok"] for r in rs), max(r["last"] for r in rs)
 
 
 def peak_concurrency(calls):
@@ -393,42 +454,39 @@ def peak_concurrency(calls):
 
 
 def run_all(stack):
-    """Runs 0 to 5; returns the Runner, the span of run 2 (warm-up
-    included) and the memory figures (KiB)."""
-    p, fal, noop = stack.port, stack.fal.pid, stack.noop.pid
+    """Every run; returns the Runner and the span of the 8-client success
+    run (warm-up included)."""
     run = Runner(stack)
-    run.alternate([("static", (p["static"], BAD_MAC, 400, None))],
-                  ROUNDS, CLIENTS, SECONDS)
-    run.alternate([("val_fal", (p["fal"], BAD_MAC, 400, fal)),
-                   ("val_noop", (p["noop"], BAD_MAC, 400, noop))],
-                  ROUNDS, CLIENTS, SECONDS)
-    # The reference answers 400 to everything: it is the floor either way.
-    # The call reference calls the vendor's /ref, so that run 2's count of
-    # vendor connections (/rpc) stays Falconieri's.
-    span2 = run.alternate([("ok_fal", (p["fal"], GOOD_MAC, 200, fal)),
-                           ("ok_noop", (p["noop"], GOOD_MAC, 400, noop)),
-                           ("ok_call", (p["call"], GOOD_MAC, 200,
-                                        stack.call.pid))],
-                          ROUNDS, CLIENTS, SECONDS)
-    mem = {"rss": status_kib(fal, "VmRSS"), "anon": status_kib(fal, "RssAnon"),
-           "noop": status_kib(noop, "VmRSS"),
-           "call": status_kib(stack.call.pid, "VmRSS")}
+    # First, while Falconieri has started no more threads than it needs
+    # for the checks: the burst of a PBX re-provisioning a site.
+    for i in range(ROUNDS):
+        run.burst("burst_fal", "falslow", 2 * i)
+        run.burst("burst_call", "callslow", 2 * i + 1)
+    run.alternate([("static", "static", BAD_MAC)], 8, SECONDS)
+    run.alternate([("val_fal", "fal", BAD_MAC),
+                   ("val_noop", "noop", BAD_MAC)], 8, SECONDS)
+    span = None
+    for clients in SUCCESS_CLIENTS:
+        pairs = [("ok_fal_%d" % clients, "fal", GOOD_MAC),
+                 ("ok_call_%d" % clients, "call", GOOD_MAC)]
+        if clients == SUCCESS_CLIENTS[0]:
+            pairs.insert(1, ("ok_noop", "noop", GOOD_MAC))
+        s = run.alternate(pairs, clients, SECONDS)
+        span = span or s
     # A run counts only the calls it saw end: up to one 200 ms call per
-    # client is lost at its end, 4 % of a 5 s run, hence twice as long.
-    run.alternate([("slow_fal", (p["fal64"], GOOD_MAC, 200, stack.fal64.pid))],
-                  ROUNDS, SLOW_CLIENTS, 2 * SECONDS)
-    mem["rss64"] = status_kib(stack.fal64.pid, "VmRSS")
-    run.alternate([("over_fal", (p["fal"], BAD_MAC, 400, fal)),
-                   ("over_noop", (p["noop"], BAD_MAC, 400, noop))],
-                  ROUNDS, OVERLOAD_CLIENTS, SECONDS)
-    return run, span2, mem
+    # client is lost at its end, 2 % of a 10 s run.
+    run.alternate([("slow_fal", "falslow", GOOD_MAC),
+                   ("slow_call", "callslow", GOOD_MAC)],
+                  SLOW_CLIENTS, 2 * SECONDS)
+    return run, span
 
 
-def vendor_figures(stack, span2):
-    """(connections Falconieri opened to the vendor during run 2, warm-up
-    included, connections it used then, peak concurrent slow calls)."""
+def vendor_figures(stack, span):
+    """(connections Falconieri opened to the vendor during the 8-client
+    success run, warm-up included, connections it used then, peak
+    concurrent slow calls of Falconieri)."""
     calls = stack.vendor_log()
-    s2, e2 = span2
+    s2, e2 = span
     run2 = [c for c in calls if c[4] == "/rpc" and s2 <= c[0] <= e2]
     opened = sum(1 for c in run2 if c[3] == 1)
     used = len(set(c[2] for c in run2))
@@ -436,53 +494,74 @@ def vendor_figures(stack, span2):
     return opened, used, peak_concurrency(slow)
 
 
-def table(run, mem, opened, used, peak):
+def mem_text(run, key, ref):
+    """Falconieri's RSS and threads after run key, and the reference's
+    after its run ref."""
+    (rss, thr), (rrss, rthr) = run.mem[key], run.mem[ref]
+    return "RSS %.1f MiB, %d threads (reference: %.1f MiB, %d threads)" % (
+        rss / 1024, thr, rrss / 1024, rthr)
+
+
+def table(run, opened, used, peak):
     val, val_ref = run.figures("val_fal"), run.figures("val_noop")
-    ok, ok_ref = run.figures("ok_fal"), run.figures("ok_noop")
-    ok_call = run.figures("ok_call")
-    slow, static = run.figures("slow_fal"), run.figures("static")
-    bound = SLOW_WORKERS / SLOW_DELAY
+    ok_ref = run.figures("ok_noop")
+    static = run.figures("static")
+    bound = SLOW_CLIENTS / SLOW_DELAY
 
     def row(n, what, fig, measure, target):
         cpu = "%.1f" % fig[3] if fig[3] is not None else "–"
         return "| %s | %s | %.0f | %.2f | %.2f | %s | %.1f | %s | %s |" % (
             n, what, fig[0], fig[1], fig[2], cpu, fig[4], measure, target)
 
+    bok, blast = run.bursts("burst_fal")
+    rok, rlast = run.bursts("burst_call")
     out = [
         "| run | scenario | req/s | p50 ms | p99 ms | FastCGI CPU µs/req "
         "| nginx CPU µs/req | measure | target |",
         "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- | --- |",
+        "| 1 | burst: %d PUTs at once, vendor %d ms, Falconieri (fresh "
+        "process first) | | | | | | **%d/%d** answered 200, the last after "
+        "**%.2f s**; the call-only reference: %d/%d, %.2f s (%.2f of it); "
+        "%s | all 200, last ≤ %.0f s |"
+        % (BURST, SLOW_DELAY * 1000, bok, BURST, blast, rok, BURST, rlast,
+           blast / rlast, mem_text(run, "burst_fal", "burst_call"),
+           BURST_WITHIN),
         row(0, "nginx `return 400` itself (information)", static,
             "%.2f of it is the no-op reference" % (val_ref[0] / static[0]), ""),
-        row(1, "validation (malformed MAC): no-op reference", val_ref, "", ""),
-        row(1, "validation (malformed MAC): Falconieri", val,
+        row(2, "validation (malformed MAC): no-op reference", val_ref, "", ""),
+        row(2, "validation (malformed MAC): Falconieri", val,
             "**%.2f** of the reference" % (val[0] / val_ref[0]), "≥ 0.8"),
-        row(2, "success (Snom, static vendor): no-op reference", ok_ref, "", ""),
-        row(2, "success (Snom, static vendor): Falconieri", ok,
-            "**%.2f** of the reference" % (ok[0] / ok_ref[0]), "≥ 0.5"),
-        row(2, "information: success, reference making only the vendor "
-            "call (noop-call)", ok_call, "%.2f of the no-op reference; "
-            "Falconieri is %.2f of it" % (ok_call[0] / ok_ref[0],
-                                          ok[0] / ok_call[0]), ""),
-        row(3, "slow vendor (200 ms), %d clients, --workers %d"
-            % (SLOW_CLIENTS, SLOW_WORKERS), slow,
-            "**%.2f** of %.0f/s; peak %d vendor calls at once"
-            % (slow[0] / bound, bound, peak), "≥ 0.9"),
-        "| 4 | Falconieri RSS after runs 1–2 (--workers %d) | | | | | | "
-        "**%.1f MiB** (%.1f MiB of it anonymous; --workers %d after run 3: "
-        "%.1f MiB; no-op reference: %.1f MiB; the reference making only "
-        "the vendor call, with libcurl: %.1f MiB) | ≤ 8 MiB |"
-        % (FAST_WORKERS, mem["rss"] / 1024, mem["anon"] / 1024, SLOW_WORKERS,
-           mem["rss64"] / 1024, mem["noop"] / 1024, mem["call"] / 1024),
-        "| 4 | vendor TCP connections opened during run 2 | | | | | | **%d** "
-        "(%d used) | ≤ %d |" % (opened, used, FAST_WORKERS),
-        row(5, "information: validation, %d clients on --workers %d: "
-            "no-op reference" % (OVERLOAD_CLIENTS, FAST_WORKERS),
-            run.figures("over_noop"), "", ""),
-        row(5, "information: validation, %d clients on --workers %d: "
-            "Falconieri" % (OVERLOAD_CLIENTS, FAST_WORKERS),
-            run.figures("over_fal"), "%.2f of the reference" %
-            (run.figures("over_fal")[0] / run.figures("over_noop")[0]), ""),
+        row(3, "success, 8 clients: no-op reference (information)", ok_ref,
+            "", ""),
+    ]
+    for clients in SUCCESS_CLIENTS:
+        ok = run.figures("ok_fal_%d" % clients)
+        call = run.figures("ok_call_%d" % clients)
+        out.append(row(3, "success (Snom, static vendor), %d clients: the "
+                       "call-only reference" % clients, call, "", ""))
+        extra = ""
+        if clients == SUCCESS_CLIENTS[0]:
+            extra = "; %.2f of the no-op reference (target ≥ 0.5)" % (
+                ok[0] / ok_ref[0])
+        out.append(row(
+            3, "success (Snom, static vendor), %d clients: Falconieri"
+            % clients, ok, "**%.2f** of the reference; p99 **%.1f** × p50%s; "
+            "%s" % (ok[0] / call[0], ok[2] / ok[1], extra,
+                    mem_text(run, "ok_fal_%d" % clients,
+                             "ok_call_%d" % clients)),
+            "≥ 0.9; p99 ≤ 10 × p50"))
+    slow, slow_call = run.figures("slow_fal"), run.figures("slow_call")
+    out += [
+        row(4, "slow vendor (200 ms), %d clients: the call-only reference"
+            % SLOW_CLIENTS, slow_call, "%.2f of %.0f/s" % (
+                slow_call[0] / bound, bound), ""),
+        row(4, "slow vendor (200 ms), %d clients: Falconieri"
+            % SLOW_CLIENTS, slow,
+            "**%.2f** of %.0f/s; peak %d vendor calls at once; %s"
+            % (slow[0] / bound, bound, peak,
+               mem_text(run, "slow_fal", "slow_call")), "≥ 0.9"),
+        "| 5 | vendor TCP connections opened during run 3 (8 clients) | | "
+        "| | | | **%d** (%d used) | one per worker thread |" % (opened, used),
     ]
     return "\n".join(out)
 
@@ -490,14 +569,13 @@ def table(run, mem, opened, used, peak):
 def write_data(path, run):
     """The chart's data: one line per scenario and server."""
     rows = [("0 nginx", "return 400", "static", 3),
-            ("1 validation", "no-op", "val_noop", 2),
-            ("1 validation", "Falconieri", "val_fal", 1),
-            ("2 success", "no-op", "ok_noop", 2),
-            ("2 success", "Falconieri", "ok_fal", 1),
-            ("2 success", "vendor call only", "ok_call", 4),
-            ("3 slow vendor", "Falconieri", "slow_fal", 1),
-            ("5 overload", "no-op", "over_noop", 2),
-            ("5 overload", "Falconieri", "over_fal", 1)]
+            ("2 validation", "no-op", "val_noop", 2),
+            ("2 validation", "Falconieri", "val_fal", 1)]
+    for c in SUCCESS_CLIENTS:
+        rows += [("3 success %d" % c, "call only", "ok_call_%d" % c, 4),
+                 ("3 success %d" % c, "Falconieri", "ok_fal_%d" % c, 1)]
+    rows += [("4 slow %d" % SLOW_CLIENTS, "call only", "slow_call", 4),
+             ("4 slow %d" % SLOW_CLIENTS, "Falconieri", "slow_fal", 1)]
     with open(path, "w") as f:
         f.write("# scenario\tserver\treq/s\tp50_ms\tp99_ms\tcolour\n")
         for scenario, server, key, colour in rows:
@@ -514,24 +592,25 @@ def main():
     try:
         stack.start()
         check(stack)
-        run, span2, mem = run_all(stack)
+        run, span = run_all(stack)
     except SystemExit:
         print("bench: logs kept in %s" % stack.dir, file=sys.stderr)
         raise
     finally:
         stack.stop()
-    opened, used, peak = vendor_figures(stack, span2)
-    print(table(run, mem, opened, used, peak))
+    opened, used, peak = vendor_figures(stack, span)
+    print(table(run, opened, used, peak))
     print()
     print("nginx: %d worker processes, the shipped upstream settings "
           "(keepalive, fastcgi_keep_conn on) in front of every FastCGI "
-          "server; each figure is the mean of %d runs of %d s (run 3: %d s), "
-          "A B A B (run 2: A B C A B C)." % (NGINX_WORKERS, ROUNDS, SECONDS,
-                                             2 * SECONDS))
+          "server; Falconieri with default flags, the references with %d "
+          "threads; each figure is the mean of %d runs of %d s (run 4: "
+          "%d s), A B A B, the bursts the worst of %d."
+          % (NGINX_WORKERS, REF_WORKERS, ROUNDS, SECONDS, 2 * SECONDS,
+             ROUNDS))
     print()
-    for key in ("static", "val_noop", "val_fal", "ok_noop", "ok_fal",
-                "ok_call", "slow_fal", "over_noop", "over_fal"):
-        print("    %-9s  %s" % (key, run.commands[key]))
+    for key in sorted(run.commands):
+        print("    %-12s  %s" % (key, run.commands[key]))
     data = os.path.join(stack.dir, "results.tsv")
     write_data(data, run)
     png = os.environ.get("BENCH_PNG")

@@ -2,32 +2,36 @@
 #include "fastcgi.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
-#include <stdatomic.h>
 #include <stdbool.h>
-#include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/epoll.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <fcgiapp.h>
 
 #include "../lib/http.h"
 #include "../lib/log.h"
+#include "pool.h"
 #include "serve.h"
 
-/* The signal that wakes an idle worker out of accept(2) or read(2). */
+/* The signal that wakes a worker out of accept(2) or read(2) at SIGTERM. */
 #define WAKE_SIGNAL SIGUSR1
+/* A thread that waited this long for a connection, not needed, ends. */
+#define IDLE_SECONDS 15
+/* How often the main thread joins the workers that ended. */
+#define REAP_SECONDS 1
 
-struct worker {
-	pthread_t thread;
+struct server {
 	const struct fal_config *cfg;
 	int listen_fd;
-	atomic_bool idle;      /* waiting for a request, safe to interrupt */
-	atomic_bool finished;
 };
-
-static atomic_bool stopping;
 
 static long
 fcgi_read(void *ctx, char *buf, size_t len)
@@ -47,6 +51,21 @@ fcgi_write(void *ctx, const char *buf, size_t len)
 }
 
 /*
+ * Whether the web server has closed the request's connection: it does so
+ * when its client gives up (nginx: 499), and never half-closes a
+ * connection it still waits on.  Never blocks.
+ */
+static bool
+fcgi_client_gone(void *ctx)
+{
+	FCGX_Request *req = ctx;
+	struct pollfd pfd = { .fd = req->ipcFd, .events = POLLRDHUP };
+
+	return poll(&pfd, 1, 0) > 0 &&
+	       (pfd.revents & (POLLRDHUP | POLLHUP | POLLERR)) != 0;
+}
+
+/*
  * Reads what is left of the body (a refused large one): leaving records
  * unread on a kept connection would desynchronise the next request.
  */
@@ -60,45 +79,132 @@ drain_input(FCGX_Request *req)
 }
 
 static void
-serve_one(struct worker *w, struct fal_http *http, FCGX_Request *req)
+serve_one(const struct fal_config *cfg, struct fal_http *http,
+	  FCGX_Request *req)
 {
 	struct fal_io io = {
 		.envp = req->envp,
 		.read = fcgi_read,
 		.write = fcgi_write,
+		.gone = fcgi_client_gone,
 		.ctx = req,
 	};
 
-	fal_serve(w->cfg, http, &io);
+	fal_serve(cfg, http, &io);
 	drain_input(req);
 	FCGX_Finish_r(req);
 }
 
-static void *
-worker_main(void *arg)
+/*
+ * Waits on a kept connection for its next request without ever accepting
+ * (libfcgi accepts when the connection turns out closed): 0 when one came.
+ */
+static int
+next_request(FCGX_Request *req)
 {
-	struct worker *w = arg;
-	struct fal_http *http = fal_http_new(w->cfg);
-	FCGX_Request req;
+	int listen_fd = req->listen_sock, rc;
 
-	if (http == NULL || FCGX_InitRequest(&req, w->listen_fd, 0) != 0) {
-		fal_log_msg(w->cfg->log_format, "error", "worker: out of memory");
-		fal_http_free(http);
-		atomic_store(&w->finished, true);
-		return NULL;
-	}
-	while (!atomic_load(&stopping)) {
-		atomic_store(&w->idle, true);
-		if (atomic_load(&stopping) || FCGX_Accept_r(&req) < 0)
+	req->listen_sock = -1;
+	rc = FCGX_Accept_r(req);
+	req->listen_sock = listen_fd;
+	return rc;
+}
+
+/*
+ * Serves the requests of the connection the worker has just read one
+ * from, as long as the web server keeps it and the server runs; closes
+ * it when the worker must stop.
+ */
+static void
+serve_connection(struct fal_pool_worker *w, const struct fal_config *cfg,
+		 struct fal_http **http, FCGX_Request *req)
+{
+	bool accepted = true;
+
+	while (fal_pool_begin(w, accepted)) {
+		if (*http == NULL && (*http = fal_http_new(cfg)) == NULL) {
+			fal_log_msg(cfg->log_format, "error",
+				    "worker: out of memory");
+			fal_pool_end(w, -1);
 			break;
-		atomic_store(&w->idle, false);
-		serve_one(w, http, &req);
+		}
+		serve_one(cfg, *http, req);
+		if (!fal_pool_end(w, req->ipcFd))
+			break;
+		if (req->ipcFd < 0 || next_request(req) < 0) {
+			fal_pool_unhold(w);
+			return;
+		}
+		accepted = false;
 	}
-	atomic_store(&w->idle, false);
+	FCGX_Free(req, 1);
+}
+
+/*
+ * Waits for a connection to accept: 1, 0 after IDLE_SECONDS, -1 on an
+ * error or a signal.  Each waiting thread has its own epoll set holding
+ * the listening socket with EPOLLEXCLUSIVE, so that a connection wakes
+ * one of them, not all (and the set is made on the first wait).
+ */
+static int
+wait_connection(int *epfd, int listen_fd)
+{
+	struct epoll_event ev = { .events = EPOLLIN | EPOLLEXCLUSIVE };
+
+	if (*epfd < 0) {
+		if ((*epfd = epoll_create1(EPOLL_CLOEXEC)) < 0)
+			return -1;
+		if (epoll_ctl(*epfd, EPOLL_CTL_ADD, listen_fd, &ev) != 0) {
+			close(*epfd);
+			*epfd = -1;
+			return -1;
+		}
+	}
+	return epoll_wait(*epfd, &ev, 1, IDLE_SECONDS * 1000);
+}
+
+/*
+ * Accepts one connection and reads its first request (the listening
+ * socket does not block: another thread may have taken it); 0, or -1.
+ */
+static int
+accept_request(struct fal_pool_worker *w, int *epfd, FCGX_Request *req,
+	       bool *end)
+{
+	const struct timespec pause = { 0, 10 * 1000 * 1000 };
+	int n = wait_connection(epfd, req->listen_sock), rc;
+
+	*end = false;
+	if (n > 0 && (rc = FCGX_Accept_r(req)) >= 0)
+		return 0;
+	*end = fal_pool_accept_failed(w, n == 0);
+	/* Out of descriptors, say: no busy loop. */
+	if (n < 0 ? errno != EINTR : n > 0 && rc != -EAGAIN && rc != -EINTR)
+		nanosleep(&pause, NULL);
+	return -1;
+}
+
+/* A worker: accepts a connection and serves it, until told to end. */
+static void
+worker_run(struct fal_pool_worker *w, void *arg)
+{
+	const struct server *srv = arg;
+	struct fal_http *http = NULL;
+	FCGX_Request req;
+	int epfd = -1;
+	bool end = false;
+
+	/* FAIL_ACCEPT_ON_INTR: WAKE_SIGNAL ends a wait for a connection. */
+	if (FCGX_InitRequest(&req, srv->listen_fd,
+			     FCGI_FAIL_ACCEPT_ON_INTR) != 0)
+		return;
+	while (!end && fal_pool_accept(w))
+		if (accept_request(w, &epfd, &req, &end) == 0)
+			serve_connection(w, srv->cfg, &http, &req);
+	if (epfd >= 0)
+		close(epfd);
 	FCGX_Free(&req, 1);
 	fal_http_free(http);
-	atomic_store(&w->finished, true);
-	return NULL;
 }
 
 static void
@@ -107,8 +213,15 @@ on_wake(int sig)
 	(void)sig;
 }
 
+static void
+wake(pthread_t thread)
+{
+	pthread_kill(thread, WAKE_SIGNAL);
+}
+
 /* Blocks the stop signals in every thread (main waits for them) and
- * installs the wake signal without SA_RESTART so it interrupts accept(2). */
+ * installs the wake signal without SA_RESTART so it interrupts accept(2)
+ * and read(2). */
 static void
 setup_signals(sigset_t *stop)
 {
@@ -124,56 +237,66 @@ setup_signals(sigset_t *stop)
 	pthread_sigmask(SIG_BLOCK, stop, NULL);
 }
 
-/* Wakes idle workers until every worker has left its loop. */
+/*
+ * Raises the soft limit on descriptors to the hard one: a request in
+ * progress holds two (the web server's connection, the vendor's), and
+ * systemd's soft 1024 would run out before 512 requests do.
+ */
 static void
-stop_workers(struct worker *workers, int n)
+raise_fd_limit(void)
 {
-	const struct timespec pause = { 0, 20 * 1000 * 1000 };
-	bool all;
+	struct rlimit rl;
 
-	atomic_store(&stopping, true);
-	FCGX_ShutdownPending();
-	do {
-		all = true;
-		for (int i = 0; i < n; i++) {
-			if (atomic_load(&workers[i].finished))
-				continue;
-			all = false;
-			if (atomic_load(&workers[i].idle))
-				pthread_kill(workers[i].thread, WAKE_SIGNAL);
-		}
-		if (!all)
-			nanosleep(&pause, NULL);
-	} while (!all);
-	for (int i = 0; i < n; i++)
-		pthread_join(workers[i].thread, NULL);
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
+/* Waits for SIGTERM or SIGINT, joining the workers that end meanwhile. */
+static int
+wait_stop(const sigset_t *stop, struct fal_pool *pool)
+{
+	const struct timespec every = { REAP_SECONDS, 0 };
+	int sig;
+
+	while ((sig = sigtimedwait(stop, NULL, &every)) < 0)
+		fal_pool_reap(pool);
+	return sig;
 }
 
 int
-fal_fastcgi_run(const struct fal_config *cfg, int listen_fd, int nworkers)
+fal_fastcgi_run(const struct fal_config *cfg, int listen_fd, int max,
+		bool own_socket)
 {
-	struct worker *workers = calloc((size_t)nworkers, sizeof(*workers));
+	struct server srv = { cfg, listen_fd };
+	struct fal_pool *pool;
 	sigset_t stop;
-	int sig, started = 0;
+	int sig;
 
-	if (workers == NULL)
-		return 1;
 	setup_signals(&stop);
-	for (; started < nworkers; started++) {
-		workers[started].cfg = cfg;
-		workers[started].listen_fd = listen_fd;
-		if (pthread_create(&workers[started].thread, NULL, worker_main,
-				   &workers[started]) != 0)
-			break;
+	raise_fd_limit();
+	/* Threads wait in epoll, then accept: another may have been first. */
+	fcntl(listen_fd, F_SETFL, fcntl(listen_fd, F_GETFL) | O_NONBLOCK);
+	if ((pool = fal_pool_new(max, worker_run, &srv)) == NULL ||
+	    fal_pool_start(pool) != 0) {
+		fal_log_msg(cfg->log_format, "error", "cannot start a worker");
+		fal_pool_free(pool);
+		return 1;
 	}
-	if (started == nworkers) {
-		fal_log_msg(cfg->log_format, "info",
-			    "serving FastCGI with %d workers", nworkers);
-		sigwait(&stop, &sig);
-		fal_log_msg(cfg->log_format, "info",
-			    "signal %d: finishing requests in flight", sig);
-	}
-	stop_workers(workers, started);
-	free(workers);
-	return started == nworkers ? 0 : 1;
+	fal_log_msg(cfg->log_format, "info",
+		    "serving FastCGI, at most %d requests at once", max);
+	sig = wait_stop(&stop, pool);
+	/* A socket of our own stops listening now: new connections are
+	 * refused, not left in the backlog.  An inherited one (systemd,
+	 * spawn-fcgi) is theirs: there they wait for the next start. */
+	if (own_socket)
+		shutdown(listen_fd, SHUT_RDWR);
+	fal_log_msg(cfg->log_format, "info",
+		    "signal %d: finishing requests in flight", sig);
+	fal_pool_stop(pool, wake);
+	fal_pool_free(pool);
+	if (own_socket)
+		close(listen_fd);
+	return 0;
 }

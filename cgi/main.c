@@ -22,7 +22,7 @@
 #include "fastcgi.h"
 #include "listen.h"
 
-#define DEFAULT_WORKERS 16
+#define DEFAULT_WORKERS 512
 #define MAX_WORKERS 1024
 
 struct options {
@@ -41,7 +41,7 @@ usage(FILE *f)
 "\n"
 "  -c, --config FILE   configuration file (default " FAL_CONFIG_DEFAULT_PATH ")\n"
 "  --listen ADDR       open the FastCGI socket ADDR itself: HOST:PORT or a path\n"
-"  --workers N         requests served at once (default %d)\n"
+"  --workers N         most requests served at once (default %d)\n"
 "  --check-config      load the configuration, print the enabled providers, exit\n"
 "  --version           print the version and exit\n"
 "  --help              print this help and exit\n"
@@ -203,7 +203,7 @@ main(int argc, char **argv)
 	else if (fd == -1)
 		rc = fal_cgi_run(&cfg);
 	else
-		rc = fal_fastcgi_run(&cfg, fd, opts.workers);
+		rc = fal_fastcgi_run(&cfg, fd, opts.workers, opts.listen != NULL);
 	fal_config_free(&cfg);
 	fal_secret_forget_all();
 	curl_global_cleanup();

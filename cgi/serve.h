@@ -6,6 +6,7 @@
 #ifndef FAL_SERVE_H
 #define FAL_SERVE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "../lib/config.h"
@@ -17,6 +18,8 @@ struct fal_io {
 	long (*read)(void *ctx, char *buf, size_t len);
 	/* Writes len bytes: 0, or -1 on error. */
 	int (*write)(void *ctx, const char *buf, size_t len);
+	/* Whether the client has gone (never blocks); NULL: cannot tell. */
+	bool (*gone)(void *ctx);
 	void *ctx;
 };
 

@@ -12,7 +12,7 @@
 #   SOCKET   the FastCGI socket    (/run/falconieri/falconieri.sock)
 #   RUN_AS   user to run as        (falconieri; empty: do not change)
 #   SOCK_OWNER  user owning the socket, i.e. the web server's (www-data)
-#   WORKERS  requests served at once (16)
+#   WORKERS  most requests served at once (512)
 set -e
 
 BIN=${BIN:-/usr/local/bin/falconieri}
@@ -20,7 +20,7 @@ CONF=${CONF:-/opt/falconieri/conf.json}
 SOCKET=${SOCKET:-/run/falconieri/falconieri.sock}
 RUN_AS=${RUN_AS-falconieri}
 SOCK_OWNER=${SOCK_OWNER-www-data}
-WORKERS=${WORKERS:-16}
+WORKERS=${WORKERS:-512}
 
 mkdir -p "$(dirname "$SOCKET")"
 rm -f "$SOCKET"

@@ -16,7 +16,8 @@ half a body, then a TCP reset), "cut" (Content-Length larger than what is
 sent, then close), "huge" (a 2 MiB answer), "garbage" (200, not the
 vendor's format), "empty" (200, no body), "fault" (an XML-RPC fault),
 ("http", status) (that status, a short HTML body), ("body", bytes) (200
-with that body), ("delay", seconds) (wait, then pass).
+with that body), ("delay", seconds) (wait, then pass), ("delay", seconds,
+behaviour) (wait, then that behaviour).
 
 Forwarding rewrites upstream's origin into the front's in answers (bodies
 and headers), so discovered links (GRAPE/SRAPS) stay on the origin
@@ -186,7 +187,7 @@ class FaultServer:
         s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         s.bind((self.host, self.port))
-        s.listen(64)
+        s.listen(256)
         self.port = s.getsockname()[1]
         self.listener = s
         threading.Thread(target=self._accept, args=(s,), daemon=True).start()
@@ -306,7 +307,7 @@ class FaultServer:
         """Answers req with behaviour b; whether the connection lives on."""
         if isinstance(b, tuple) and b[0] == "delay":
             self.stopping.wait(b[1])
-            b = "pass"
+            b = b[2] if len(b) > 2 else "pass"
         if b == "pass":
             return self._forward(sock, req)
         if b == "hang":

@@ -89,10 +89,12 @@ class Falconieri:
                 e[k] = os.environ[k]
         e.update(env or {})
         self.stderr = open(self.stderr_path, "wb")
+        argv = [self.binary, "-c", self.conf,
+                "--listen", "127.0.0.1:%d" % self.port]
+        if workers is not None:  # None: the default
+            argv += ["--workers", str(workers)]
         self.proc = subprocess.Popen(
-            [self.binary, "-c", self.conf,
-             "--listen", "127.0.0.1:%d" % self.port,
-             "--workers", str(workers)],
+            argv,
             env=e, stdin=subprocess.DEVNULL, stdout=self.stderr,
             stderr=self.stderr, cwd=self.dir)
         try:

@@ -90,8 +90,7 @@ class SocketActivated(du.DeployTest):
         argv = ["systemd-socket-activate", "-l", listen]
         if cls.INETD:
             argv.append("--inetd")
-        argv += exec_start("falconieri-socket.service", conf,
-                           (("--workers 16", "--workers 4"),))
+        argv += exec_start("falconieri-socket.service", conf, ())
         cls.falconieri = du.Proc(argv, os.path.join(tmp, "falconieri.log"),
                                  env=du.clean_env(), cwd=tmp,
                                  what="falconieri")
@@ -120,8 +119,7 @@ class TestServiceUnit(du.DeployTest):
         conf = cls.conf_file(sim, tmp)
         fport = free_port()
         argv = exec_start("falconieri.service", conf, (
-            ("127.0.0.1:9000", "127.0.0.1:%d" % fport),
-            ("--workers 16", "--workers 4")))
+            ("127.0.0.1:9000", "127.0.0.1:%d" % fport),))
         cls.falconieri = du.Proc(argv, os.path.join(tmp, "falconieri.log"),
                                  env=du.clean_env(), cwd=tmp,
                                  what="falconieri")
