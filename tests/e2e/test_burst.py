@@ -148,13 +148,18 @@ def no_keepalive(site):
             .replace("        fastcgi_keep_conn on;\n", ""))
 
 
+# A build with sanitizers (make test-asan) runs a few times slower.
+SLOWER = 2.5 if "ASAN_OPTIONS" in os.environ else 1.0
+
+
 class TestBurst(unittest.TestCase):
     """60 PUTs at once, the vendor answering each after 200 ms: all 200,
-    the last within 2 s, with the default --workers."""
+    the last within 2 s (before issue 12: 504 after 60 s), with the
+    default --workers."""
 
     N = 60
     DELAY = 0.2
-    WITHIN = 2.0
+    WITHIN = 2.0 * SLOWER
 
     def burst(self, stack, base):
         stack.front.push(("delay", self.DELAY, ("body", SNOM_OK)),
@@ -194,7 +199,7 @@ class TestBurst(unittest.TestCase):
         count against the 8 requests in progress."""
         with VendorStack(workers=8, edit=keepalive(32)) as stack:
             self.assertEqual(warm_up(stack, 64), [200] * 64)
-            self.N, self.WITHIN = 24, 3 * self.DELAY + 1.5
+            self.N, self.WITHIN = 24, (3 * self.DELAY + 1.5) * SLOWER
             self.burst(stack, 300)
 
 
