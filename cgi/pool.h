@@ -4,8 +4,9 @@
  * libfcgi binds a kept connection to the thread that read its first
  * request: that thread is "held" until the web server sends the next
  * request on it or closes it.  So threads are not a fixed number: while
- * requests may be taken, at least eight threads wait in accept(2), and
- * when one takes a connection and fewer are left, another is started.  At
+ * requests may be taken, at least eight threads, plus half as many as
+ * requests are in progress, wait in accept(2); when one takes a
+ * connection and fewer are left, more are started.  At
  * most max requests are in progress at once; a request waits only while
  * max are.  Threads held by idle connections serve no request and do not
  * count against max.  A thread that waited IDLE_SECONDS (cgi/fastcgi.c)
