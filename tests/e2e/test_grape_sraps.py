@@ -145,6 +145,26 @@ class TestSrapsOffOrigin(OffOriginTests, HawkTest):
     VENDOR = "sraps"
 
 
+class SplitLinkTests:
+    """A fresh process: each settings page sends rel="last", then "prev"
+    and "next", as separate Link fields; discovery still follows "next"
+    to the page that holds the setting."""
+
+    def test_repeated_link_fields(self):
+        self.hsim.split_links = True
+        self.assertEmptyOK(self.put_())
+        self.assertEqual(self.keys(), DISCOVERY + [("PUT", "endpoint")])
+        self.assertEqual(self.hsim.endpoints[MAC12]["url"], URL)
+
+
+class TestGrapeSplitLinks(SplitLinkTests, HawkTest):
+    VENDOR = "grape"
+
+
+class TestSrapsSplitLinks(SplitLinkTests, HawkTest):
+    VENDOR = "sraps"
+
+
 class ConcurrentTests:
     """A fresh process: many workers' first requests at once."""
 

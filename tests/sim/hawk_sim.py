@@ -117,6 +117,9 @@ class HawkSim(RestSim):
         self.endpoints = {}       # mac12 -> {"url", "body"}
         self.foreign = set()      # mac12 of other accounts
         self.off_origin = None
+        # Each settings page's links as separate Link fields, rel="last"
+        # first (RFC 9110 allows a field to be repeated).
+        self.split_links = False
 
     @property
     def url(self):
@@ -223,6 +226,11 @@ class HawkSim(RestSim):
         if page > 1:
             links.append('<%s>; rel="prev"' % self.link(
                 "settings/?page=%d&page_size=%d" % (page - 1, size)))
+        if self.split_links:
+            last = '<%s>; rel="last"' % self.link(
+                "settings/?page=%d&page_size=%d"
+                % (-(-len(self.settings) // size), size))
+            return (200, items, [("Link", v) for v in [last] + links])
         headers = {"Link": ", ".join(links)} if links else {}
         return (200, items, headers)
 

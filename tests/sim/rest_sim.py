@@ -204,7 +204,9 @@ class RestSim(ServedSim):
         if data or status not in (204, 304):
             h.send_header("Content-Type", ctype)
         h.send_header("Content-Length", str(len(data)))
-        for k, v in (headers or {}).items():
+        # A dict, or a list of (name, value) to send a field twice.
+        fields = headers.items() if isinstance(headers, dict) else headers
+        for k, v in fields or ():
             h.send_header(k, v)
         h.end_headers()
         if data:
