@@ -751,6 +751,41 @@ test_answer_attributes_refused_before_mxml(void **state)
 	free(doc);
 }
 
+/*
+ * A few comments, CDATA sections or declarations are fine; thousands (each
+ * a node mxml allocates, tens of ms for 80,000) are refused unread.
+ */
+static void
+test_answer_many_comments_refused_before_mxml(void **state)
+{
+	static const char head[] = HEAD TRUE_V "<value><string>";
+	static const char tail[] = "</string></value>" TAIL;
+	char *doc = malloc(sizeof(head) + 1025 * 16 + sizeof(tail)), *p;
+
+	(void)state;
+	assert_non_null(doc);
+	/* The <?xml …?> declaration is one of the 1024. */
+	for (int n = 1023; n <= 1024; n++) {
+		p = doc + sprintf(doc, "%s", head);
+		for (int i = 0; i < n; i++)
+			p += sprintf(p, "<![CDATA[x]]>");
+		strcpy(p, tail);
+		mxml_loads = 0;
+		if (n == 1023) {
+			struct fal_xmlrpc_answer a;
+
+			assert_int_equal(parse(doc, &a), FAL_OK);
+			assert_int_equal(strlen(a.message), 1023);
+			fal_xmlrpc_answer_free(&a);
+			assert_int_equal(mxml_loads, 1);
+		} else {
+			expect_unknown_len(doc, strlen(doc));
+			assert_int_equal(mxml_loads, 0);
+		}
+	}
+	free(doc);
+}
+
 /* Markup without attributes still goes to mxml and parses as before. */
 static void
 test_answer_markup_kinds_accepted(void **state)
@@ -998,6 +1033,7 @@ main(void)
 		cmocka_unit_test(test_answer_deep_nesting),
 		cmocka_unit_test(test_answer_attributes_refused_before_mxml),
 		cmocka_unit_test(test_answer_markup_kinds_accepted),
+		cmocka_unit_test(test_answer_many_comments_refused_before_mxml),
 		cmocka_unit_test(test_answer_errors_are_quiet),
 		cmocka_unit_test_setup(test_call_posts_and_parses, reset_fake),
 		cmocka_unit_test_setup(test_call_http_status, reset_fake),
