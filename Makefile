@@ -19,7 +19,7 @@ LDFLAGS   += -pthread $(SANFLAGS)
 # libcsv ships no pkg-config file.
 LDLIBS    := -lfcgi $(PKG_LIBS) -lcsv
 
-LIB_SRC   := $(wildcard lib/*.c providers/*.c batch/*.c)
+LIB_SRC   := $(wildcard lib/*.c providers/*.c batch/*.c api/*.c)
 LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o)
 CGI_SRC   := $(wildcard cgi/*.c)
 CGI_OBJ   := $(CGI_SRC:%.c=$(BUILD)/%.o)

@@ -54,7 +54,8 @@ stdout_write(void *ctx, const char *buf, size_t len)
 }
 
 int
-fal_cgi_run(const struct fal_config *cfg)
+fal_cgi_run(const struct fal_config *cfg,
+	    const struct fal_batch_routes *batches)
 {
 	struct fal_http *http;
 	long long consumed = 0;
@@ -75,7 +76,7 @@ fal_cgi_run(const struct fal_config *cfg)
 	}
 	if ((http = fal_http_new(cfg)) == NULL)
 		return 1;
-	fal_serve(cfg, http, &io);
+	fal_serve(cfg, http, &io, batches);
 	fal_http_free(http);
 	rc = fflush(stdout) == 0 ? 0 : 1;
 	drain_body(consumed);

@@ -6,9 +6,14 @@
 #ifndef FAL_CGI_MODE_H
 #define FAL_CGI_MODE_H
 
+#include "../lib/api.h"
 #include "../lib/config.h"
 
-/* Answers the one request of this process; returns the exit status. */
-int fal_cgi_run(const struct fal_config *cfg);
+/*
+ * Answers the one request of this process (batches: the §6 routes, or
+ * NULL); returns the exit status.
+ */
+int fal_cgi_run(const struct fal_config *cfg,
+		const struct fal_batch_routes *batches);
 
 #endif

@@ -30,6 +30,7 @@
 
 struct server {
 	const struct fal_config *cfg;
+	const struct fal_batch_routes *batches;
 	int listen_fd;
 };
 
@@ -79,8 +80,7 @@ drain_input(FCGX_Request *req)
 }
 
 static void
-serve_one(const struct fal_config *cfg, struct fal_http *http,
-	  FCGX_Request *req)
+serve_one(const struct server *srv, struct fal_http *http, FCGX_Request *req)
 {
 	struct fal_io io = {
 		.envp = req->envp,
@@ -90,7 +90,7 @@ serve_one(const struct fal_config *cfg, struct fal_http *http,
 		.ctx = req,
 	};
 
-	fal_serve(cfg, http, &io);
+	fal_serve(srv->cfg, http, &io, srv->batches);
 	drain_input(req);
 	FCGX_Finish_r(req);
 }
@@ -116,9 +116,10 @@ next_request(FCGX_Request *req)
  * it when the worker must stop.
  */
 static void
-serve_connection(struct fal_pool_worker *w, const struct fal_config *cfg,
+serve_connection(struct fal_pool_worker *w, const struct server *srv,
 		 struct fal_http **http, FCGX_Request *req)
 {
+	const struct fal_config *cfg = srv->cfg;
 	bool accepted = true;
 
 	while (fal_pool_begin(w, accepted)) {
@@ -128,7 +129,7 @@ serve_connection(struct fal_pool_worker *w, const struct fal_config *cfg,
 			fal_pool_end(w, -1);
 			break;
 		}
-		serve_one(cfg, *http, req);
+		serve_one(srv, *http, req);
 		if (!fal_pool_end(w, req->ipcFd))
 			break;
 		if (req->ipcFd < 0 || next_request(req) < 0) {
@@ -200,7 +201,7 @@ worker_run(struct fal_pool_worker *w, void *arg)
 		return;
 	while (!end && fal_pool_accept(w))
 		if (accept_request(w, &epfd, &req, &end) == 0)
-			serve_connection(w, srv->cfg, &http, &req);
+			serve_connection(w, srv, &http, &req);
 	if (epfd >= 0)
 		close(epfd);
 	FCGX_Free(&req, 1);
@@ -267,9 +268,9 @@ wait_stop(const sigset_t *stop, struct fal_pool *pool)
 
 int
 fal_fastcgi_run(const struct fal_config *cfg, int listen_fd, int max,
-		bool own_socket)
+		bool own_socket, const struct fal_batch_routes *batches)
 {
-	struct server srv = { cfg, listen_fd };
+	struct server srv = { cfg, batches, listen_fd };
 	struct fal_pool *pool;
 	sigset_t stop;
 	int sig;

@@ -9,14 +9,16 @@
 
 #include <stdbool.h>
 
+#include "../lib/api.h"
 #include "../lib/config.h"
 
 /*
  * Serves FastCGI on listen_fd, at most max requests at once, until
  * SIGTERM/SIGINT; own_socket: the program opened listen_fd (--listen) and
- * shuts it down at the signal.  Returns the process's exit status.
+ * shuts it down at the signal; batches answers the §6 routes (NULL: off).
+ * Returns the process's exit status.
  */
 int fal_fastcgi_run(const struct fal_config *cfg, int listen_fd, int max,
-		    bool own_socket);
+		    bool own_socket, const struct fal_batch_routes *batches);
 
 #endif

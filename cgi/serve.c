@@ -16,11 +16,13 @@ reason(int status)
 {
 	switch (status) {
 	case 200: return "OK";
+	case 202: return "Accepted";
 	case 400: return "Bad Request";
 	case 401: return "Unauthorized";
 	case 404: return "Not Found";
 	case 405: return "Method Not Allowed";
 	case 413: return "Content Too Large";
+	case 503: return "Service Unavailable";
 	default:  return "Internal Server Error";
 	}
 }
@@ -49,11 +51,11 @@ static void
 write_response(const struct fal_io *io, const struct fal_response *resp,
 	       int head_only)
 {
-	char head[512];
+	char head[1024];
 	int n;
 
 	n = snprintf(head, sizeof(head),
-		     "Status: %d %s\r\nContent-Length: %zu\r\n%s%s%s%s%s%s%s\r\n",
+		     "Status: %d %s\r\nContent-Length: %zu\r\n%s%s%s%s%s%s%s%s%s%s\r\n",
 		     resp->status, reason(resp->status), resp->body_len,
 		     resp->content_type ? "Content-Type: " : "",
 		     resp->content_type ? resp->content_type : "",
@@ -61,6 +63,9 @@ write_response(const struct fal_io *io, const struct fal_response *resp,
 		     resp->allow ? "Allow: " : "",
 		     resp->allow ? resp->allow : "",
 		     resp->allow ? "\r\n" : "",
+		     resp->location ? "Location: " : "",
+		     resp->location ? resp->location : "",
+		     resp->location ? "\r\n" : "",
 		     resp->status == 401 ? "WWW-Authenticate: Bearer\r\n" : "");
 	if (n < 0 || (size_t)n >= sizeof(head))
 		return;
@@ -72,7 +77,7 @@ write_response(const struct fal_io *io, const struct fal_response *resp,
 
 void
 fal_serve(const struct fal_config *cfg, struct fal_http *http,
-	  const struct fal_io *io)
+	  const struct fal_io *io, const struct fal_batch_routes *batches)
 {
 	struct fal_response resp;
 	const char *method = param(io, "REQUEST_METHOD");
@@ -82,9 +87,12 @@ fal_serve(const struct fal_config *cfg, struct fal_http *http,
 		.path_info = param(io, "PATH_INFO"),
 		.query_string = param(io, "QUERY_STRING"),
 		.authorization = param(io, "HTTP_AUTHORIZATION"),
+		.content_type = param(io, "CONTENT_TYPE"),
+		.accept = param(io, "HTTP_ACCEPT"),
 		.content_length = content_length(param(io, "CONTENT_LENGTH")),
 		.read_body = io->read,
 		.body_ctx = io->ctx,
+		.batches = batches,
 	};
 
 	fal_api_handle(cfg, http, &req, &resp);

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "../lib/api.h"
 #include "../lib/config.h"
 #include "../lib/http.h"
 
@@ -23,8 +24,11 @@ struct fal_io {
 	void *ctx;
 };
 
-/* Answers the request io carries, with the worker's client http. */
+/*
+ * Answers the request io carries, with the worker's client http; batches
+ * answers the §6 routes (NULL: batches off).
+ */
 void fal_serve(const struct fal_config *cfg, struct fal_http *http,
-	       const struct fal_io *io);
+	       const struct fal_io *io, const struct fal_batch_routes *batches);
 
 #endif

@@ -22,9 +22,8 @@
 
 static const char json_type[] = "application/json";
 
-/* Gives resp a JSON body printed from root (consumed); 0 or -1 (OOM). */
-static int
-answer_json(struct fal_response *resp, int status, cJSON *root)
+int
+fal_response_json(struct fal_response *resp, int status, cJSON *root)
 {
 	char *s = root != NULL ? cJSON_PrintUnformatted(root) : NULL;
 
@@ -38,9 +37,8 @@ answer_json(struct fal_response *resp, int status, cJSON *root)
 	return 0;
 }
 
-/* Answers {"error": code[, "message": text]} with the code's status. */
-static void
-answer_error(struct fal_response *resp, const struct fal_error *err)
+void
+fal_response_error(struct fal_response *resp, const struct fal_error *err)
 {
 	cJSON *root = cJSON_CreateObject();
 
@@ -52,7 +50,7 @@ answer_error(struct fal_response *resp, const struct fal_error *err)
 		cJSON_Delete(root);
 		root = NULL;
 	}
-	if (answer_json(resp, fal_err_status(err->code), root) == 0)
+	if (fal_response_json(resp, fal_err_status(err->code), root) == 0)
 		return;
 	/* Out of memory: the status alone must say it. */
 	resp->status = 500;
@@ -65,7 +63,7 @@ answer_code(struct fal_response *resp, enum fal_err code)
 	struct fal_error err;
 
 	fal_error_set(&err, code, NULL);
-	answer_error(resp, &err);
+	fal_response_error(resp, &err);
 }
 
 static void
@@ -93,7 +91,7 @@ answer_providers(const struct fal_config *cfg, struct fal_response *resp)
 		cJSON_Delete(root);
 		root = NULL;
 	}
-	if (answer_json(resp, 200, root) != 0)
+	if (fal_response_json(resp, 200, root) != 0)
 		answer_code(resp, FAL_ERR_INTERNAL);
 }
 
@@ -110,27 +108,22 @@ answer_pin(struct fal_response *resp, const struct fal_call *call)
 		cJSON_Delete(root);
 		root = NULL;
 	}
-	if (answer_json(resp, 200, root) != 0)
+	if (fal_response_json(resp, 200, root) != 0)
 		answer_code(resp, FAL_ERR_INTERNAL);
 }
 
-/*
- * Reads the body into *out (malloc'd, *len bytes): FAL_OK,
- * FAL_ERR_REQUEST_TOO_LARGE without reading when Content-Length says so
- * (or after FAL_BODY_MAX + 1 bytes when it is absent), FAL_ERR_INTERNAL.
- */
-static enum fal_err
-read_body(const struct fal_request *req, char **out, size_t *len)
+enum fal_err
+fal_request_body(const struct fal_request *req, size_t max, char **out,
+		 size_t *len)
 {
 	size_t want, got = 0;
 	char *buf;
 
 	*out = NULL;
 	*len = 0;
-	if (req->content_length > FAL_BODY_MAX)
+	if (req->content_length > (long long)max)
 		return FAL_ERR_REQUEST_TOO_LARGE;
-	want = req->content_length >= 0 ? (size_t)req->content_length
-					 : FAL_BODY_MAX + 1;
+	want = req->content_length >= 0 ? (size_t)req->content_length : max + 1;
 	if (want == 0 || req->read_body == NULL)
 		return FAL_OK;
 	if ((buf = malloc(want + 1)) == NULL)
@@ -141,7 +134,7 @@ read_body(const struct fal_request *req, char **out, size_t *len)
 			break;
 		got += (size_t)n;
 	}
-	if (got > FAL_BODY_MAX) {
+	if (got > max) {
 		free(buf);
 		return FAL_ERR_REQUEST_TOO_LARGE;
 	}
@@ -160,7 +153,7 @@ check_put_body(const struct fal_request *req, const struct fal_provider *p,
 	char *data;
 	size_t len;
 
-	if ((rc = read_body(req, &data, &len)) != FAL_OK)
+	if ((rc = fal_request_body(req, FAL_BODY_MAX, &data, &len)) != FAL_OK)
 		return rc;
 	rc = fal_body_parse(data != NULL ? data : "", len, body);
 	free(data);
@@ -211,7 +204,7 @@ call_vendor(const struct fal_config *cfg, struct fal_http *http,
 		/* The vendor's words, masked of every secret we send
 		 * (fal_error_set), become our message. */
 		err.code = rc;
-		answer_error(resp, &err);
+		fal_response_error(resp, &err);
 	} else if (method == FAL_METHOD_PUT && p->answers_pin) {
 		answer_pin(resp, &call);
 	} else {
@@ -251,6 +244,37 @@ out:
 	return rc;
 }
 
+static bool
+is_batch_route(enum fal_route_kind kind)
+{
+	return kind == FAL_ROUTE_BATCHES || kind == FAL_ROUTE_BATCH ||
+	       kind == FAL_ROUTE_BATCH_DEVICES;
+}
+
+/* GET /metrics: this library's figures, then the batch runner's. */
+static enum fal_err
+answer_metrics(const struct fal_request *req, struct fal_response *resp)
+{
+	char *more = req->batches != NULL ? req->batches->metrics(req->batches->ctx)
+					  : NULL;
+	size_t mlen = more != NULL ? strlen(more) : 0;
+	char *all;
+
+	if (fal_metrics_render(&resp->body, &resp->body_len) != 0) {
+		free(more);
+		return FAL_ERR_INTERNAL;
+	}
+	if (mlen > 0 && (all = realloc(resp->body, resp->body_len + mlen + 1)) != NULL) {
+		memcpy(all + resp->body_len, more, mlen + 1);
+		resp->body = all;
+		resp->body_len += mlen;
+	}
+	free(more);
+	resp->content_type = fal_metrics_content_type;
+	resp->status = 200;
+	return FAL_OK;
+}
+
 void
 fal_api_handle(const struct fal_config *cfg, struct fal_http *http,
 	       const struct fal_request *req, struct fal_response *resp)
@@ -280,11 +304,11 @@ fal_api_handle(const struct fal_config *cfg, struct fal_http *http,
 	} else if (route.kind == FAL_ROUTE_PROVIDERS) {
 		answer_providers(cfg, resp);
 	} else if (route.kind == FAL_ROUTE_METRICS) {
-		if (fal_metrics_render(&resp->body, &resp->body_len) != 0)
-			rc = FAL_ERR_INTERNAL;
-		else
-			resp->content_type = fal_metrics_content_type;
-		resp->status = 200;
+		rc = answer_metrics(req, resp);
+	} else if (is_batch_route(route.kind) && req->batches == NULL) {
+		rc = FAL_ERR_NOT_FOUND;
+	} else if (is_batch_route(route.kind)) {
+		req->batches->handle(req->batches->ctx, &route, method, req, resp);
 	} else {
 		rc = handle_device(cfg, http, req, &route, method, resp);
 	}
@@ -299,5 +323,6 @@ void
 fal_response_free(struct fal_response *resp)
 {
 	free(resp->body);
-	resp->body = NULL;
+	free(resp->location);
+	resp->body = resp->location = NULL;
 }

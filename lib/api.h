@@ -8,9 +8,30 @@
 
 #include <stddef.h>
 
+#include <cjson/cJSON.h>
+
 #include "config.h"
 #include "err.h"
 #include "http.h"
+#include "route.h"
+
+struct fal_request;
+struct fal_response;
+
+/*
+ * The §6 routes, answered above this library (api/batches.c) and handed
+ * down by the program; a request without them answers /batches with
+ * not_found (batch_store "").
+ */
+struct fal_batch_routes {
+	/* Answers a FAL_ROUTE_BATCH* route the token check has let through. */
+	void (*handle)(void *ctx, const struct fal_route *route,
+		       enum fal_method method, const struct fal_request *req,
+		       struct fal_response *resp);
+	/* The batch figures of /metrics (malloc'd text), NULL on failure. */
+	char *(*metrics)(void *ctx);
+	void *ctx;
+};
 
 struct fal_request {
 	const char *method;
@@ -18,16 +39,20 @@ struct fal_request {
 	const char *path_info;       /* may be NULL */
 	const char *query_string;    /* may be NULL */
 	const char *authorization;   /* header value, may be NULL */
+	const char *content_type;    /* may be NULL */
+	const char *accept;          /* may be NULL */
 	long long content_length;    /* -1 when absent */
 	/* Reads up to len body bytes: count, 0 at the end, -1 on error. */
 	long (*read_body)(void *ctx, char *buf, size_t len);
 	void *body_ctx;
+	const struct fal_batch_routes *batches;  /* NULL: batches off */
 };
 
 struct fal_response {
 	int status;
 	const char *content_type;  /* NULL when there is no body */
 	const char *allow;         /* Allow header (405), else NULL */
+	char *location;            /* Location header (malloc'd), or NULL */
 	char *body;                /* malloc'd, or NULL */
 	size_t body_len;
 	/* What the access log says of the request. */
@@ -44,7 +69,22 @@ struct fal_response {
 void fal_api_handle(const struct fal_config *cfg, struct fal_http *http,
 		    const struct fal_request *req, struct fal_response *resp);
 
-/* Frees resp's body. */
+/*
+ * Reads the body into *out (malloc'd, NUL-terminated, *len bytes):
+ * FAL_OK, FAL_ERR_REQUEST_TOO_LARGE without reading when Content-Length
+ * is over max (or after max + 1 bytes when it is absent),
+ * FAL_ERR_INTERNAL.  *out is NULL when there is no body.
+ */
+enum fal_err fal_request_body(const struct fal_request *req, size_t max,
+			      char **out, size_t *len);
+
+/* Gives resp a JSON body printed from root (consumed); 0 or -1 (OOM). */
+int fal_response_json(struct fal_response *resp, int status, cJSON *root);
+
+/* Answers {"error": code[, "message": text]} with the code's status. */
+void fal_response_error(struct fal_response *resp, const struct fal_error *err);
+
+/* Frees resp's body and Location. */
 void fal_response_free(struct fal_response *resp);
 
 #endif

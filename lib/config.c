@@ -20,6 +20,7 @@
 
 #define TIMEOUT_MS_MIN 1L
 #define TIMEOUT_MS_MAX 3600000L
+#define COUNT_MAX 1000000000L
 
 #define WHY_MAX 160
 #define ENV_NAME_MAX 64
@@ -45,7 +46,8 @@ enum vtype {
 	V_MS,     /* long, TIMEOUT_MS_MIN..TIMEOUT_MS_MAX */
 	V_PATH,   /* char *, normalised to "" or "/prefix" */
 	V_LOGFMT, /* enum fal_log_format, "text" or "json" */
-	V_TOKENS  /* cfg->api_tokens: JSON array, or comma-separated text */
+	V_TOKENS, /* cfg->api_tokens: JSON array, or comma-separated text */
+	V_COUNT   /* long, 0..COUNT_MAX; each key's own bounds in counts[] */
 };
 
 /*
@@ -95,6 +97,30 @@ static const struct key gkeys[] = {
 	{ "ca_file", "FALCONIERI_CA_FILE", GKEY(ca_file), V_STRING, 0, ANY },
 	{ "log_format", "FALCONIERI_LOG_FORMAT", GKEY(log_format), V_LOGFMT,
 	  0, ANY },
+	{ "batch_store", "FALCONIERI_BATCH_STORE", GKEY(batch_store), V_STRING,
+	  0, ANY },
+	{ "batch_workers", "FALCONIERI_BATCH_WORKERS", GKEY(batch_workers),
+	  V_COUNT, 0, ANY },
+	{ "batch_per_vendor", "FALCONIERI_BATCH_PER_VENDOR",
+	  GKEY(batch_per_vendor), V_COUNT, 0, ANY },
+	{ "batch_attempts", "FALCONIERI_BATCH_ATTEMPTS", GKEY(batch_attempts),
+	  V_COUNT, 0, ANY },
+	{ "batch_retry_ms", "FALCONIERI_BATCH_RETRY_MS", GKEY(batch_retry_ms),
+	  V_COUNT, 0, ANY },
+	{ "batch_keep_days", "FALCONIERI_BATCH_KEEP_DAYS",
+	  GKEY(batch_keep_days), V_COUNT, 0, ANY },
+};
+
+/* The bounds of each V_COUNT key, checked once everything is loaded. */
+static const struct {
+	size_t off;
+	long min, max;
+} counts[] = {
+	{ GKEY(batch_workers), 0, 256 },
+	{ GKEY(batch_per_vendor), 1, 256 },
+	{ GKEY(batch_attempts), 1, 100 },
+	{ GKEY(batch_retry_ms), 0, TIMEOUT_MS_MAX },
+	{ GKEY(batch_keep_days), 0, 36500 },
 };
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
@@ -299,6 +325,23 @@ parse_ms(const char *s, long *out)
 	return 0;
 }
 
+/* Parses a count: decimal digits only, at most COUNT_MAX; 0 or -1. */
+static int
+parse_count(const char *s, long *out)
+{
+	char *end;
+	long v;
+
+	if (s[strspn(s, "0123456789")] != '\0' || *s == '\0' ||
+	    strlen(s) > 10)
+		return -1;
+	v = strtol(s, &end, 10);
+	if (v > COUNT_MAX)
+		return -1;
+	*out = v;
+	return 0;
+}
+
 /*
  * Stores the text s (from the environment, or a JSON string) into key k
  * of base.  Returns 0, or -1 with the problem in why.
@@ -331,6 +374,13 @@ set_text(void *base, const struct key *k, const char *s, char *why)
 			snprintf(why, WHY_MAX, "expected an integer from %ld "
 				 "to %ld, got \"%.32s\"", TIMEOUT_MS_MIN,
 				 TIMEOUT_MS_MAX, s);
+			return -1;
+		}
+		return 0;
+	case V_COUNT:
+		if (parse_count(s, field) == -1) {
+			snprintf(why, WHY_MAX, "expected a whole number, got "
+				 "\"%.32s\"", s);
 			return -1;
 		}
 		return 0;
@@ -407,6 +457,14 @@ set_json(void *base, const struct key *k, const cJSON *v, char *why)
 		    d != (double)(long)d) {
 			snprintf(why, WHY_MAX, "expected an integer from %ld "
 				 "to %ld", TIMEOUT_MS_MIN, TIMEOUT_MS_MAX);
+			return -1;
+		}
+		*(long *)key_field(base, k) = (long)d;
+		return 0;
+	case V_COUNT:
+		d = cJSON_IsNumber(v) ? v->valuedouble : -1;
+		if (!(d >= 0 && d <= COUNT_MAX) || d != (double)(long)d) {
+			snprintf(why, WHY_MAX, "expected a whole number");
 			return -1;
 		}
 		*(long *)key_field(base, k) = (long)d;
@@ -666,6 +724,11 @@ set_defaults(struct fal_config *cfg)
 	cfg->connect_timeout_ms = 5000;
 	cfg->timeout_ms = 30000;
 	cfg->log_format = FAL_LOG_TEXT;
+	cfg->batch_workers = 4;
+	cfg->batch_per_vendor = 4;
+	cfg->batch_attempts = 5;
+	cfg->batch_retry_ms = 1000;
+	cfg->batch_keep_days = 30;
 	for (i = 0; i < FAL_PROVIDER__MAX; i++)
 		for (k = pkeys; k < pkeys + NELEM(pkeys); k++)
 			if (k->type == V_STRING &&
@@ -673,8 +736,32 @@ set_defaults(struct fal_config *cfg)
 				       0) == -1)
 				return -1;
 	if (set_string(&cfg->base_path, "", 0) == -1 ||
-	    set_string(&cfg->ca_file, "", 0) == -1)
+	    set_string(&cfg->ca_file, "", 0) == -1 ||
+	    set_string(&cfg->batch_store, "", 0) == -1)
 		return -1;
+	return 0;
+}
+
+/*
+ * Checks each V_COUNT key against its bounds, naming the key and its
+ * variable (the value may come from either).  0, or -1 with errbuf.
+ */
+static int
+check_counts(const struct fal_config *cfg, char *errbuf, size_t errlen)
+{
+	const struct key *k;
+	long v;
+
+	for (size_t i = 0; i < NELEM(counts); i++) {
+		v = *(const long *)((const char *)cfg + counts[i].off);
+		if (v >= counts[i].min && v <= counts[i].max)
+			continue;
+		for (k = gkeys; k->off != counts[i].off; k++)
+			;
+		snprintf(errbuf, errlen, "%s (%s): expected %ld to %ld, got %ld",
+			 k->json, k->env, counts[i].min, counts[i].max, v);
+		return -1;
+	}
 	return 0;
 }
 
@@ -709,6 +796,8 @@ fal_config_load(struct fal_config *cfg, const char *path, char *errbuf,
 		goto fail;
 	if (load_env(cfg, errbuf, errlen) == -1)
 		goto fail;
+	if (check_counts(cfg, errbuf, errlen) == -1)
+		goto fail;
 	set_enabled(cfg);
 	return 0;
 fail:
@@ -730,5 +819,6 @@ fal_config_free(struct fal_config *cfg)
 	free_tokens(cfg);
 	free(cfg->base_path);
 	free(cfg->ca_file);
+	free(cfg->batch_store);
 	memset(cfg, 0, sizeof(*cfg));
 }

@@ -54,6 +54,13 @@ struct fal_config {
 	long timeout_ms;           /* default 30000 */
 	char *ca_file;             /* "" = system CA bundle */
 	enum fal_log_format log_format;
+	/* Batches (SPEC §6); batch_store "" turns them off. */
+	char *batch_store;         /* "sqlite:PATH", "postgresql://...", "" */
+	long batch_workers;        /* runner threads per process, 0 = none */
+	long batch_per_vendor;     /* calls in flight per provider */
+	long batch_attempts;       /* attempts in all per device */
+	long batch_retry_ms;       /* first backoff */
+	long batch_keep_days;      /* finished batches kept; 0 = for ever */
 };
 
 #define FAL_CONFIG_DEFAULT_PATH "/opt/falconieri/conf.json"

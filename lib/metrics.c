@@ -20,6 +20,7 @@ static const char *const method_names[FAL_METHOD__MAX] = {
 	"HEAD",    /* FAL_METHOD_HEAD */
 	"PUT",     /* FAL_METHOD_PUT */
 	"DELETE",  /* FAL_METHOD_DELETE */
+	"POST",    /* FAL_METHOD_POST */
 	"OTHER",   /* FAL_METHOD_OTHER */
 };
 

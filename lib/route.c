@@ -29,6 +29,11 @@ static const struct {
 	{ M(FAL_METHOD_GET) | M(FAL_METHOD_HEAD), "GET, HEAD" },  /* FAL_ROUTE_PROVIDERS */
 	{ M(FAL_METHOD_PUT) | M(FAL_METHOD_DELETE), "PUT, DELETE" }, /* FAL_ROUTE_DEVICE */
 	{ M(FAL_METHOD_GET) | M(FAL_METHOD_HEAD), "GET, HEAD" },  /* FAL_ROUTE_METRICS */
+	{ M(FAL_METHOD_GET) | M(FAL_METHOD_HEAD) | M(FAL_METHOD_POST),
+	  "GET, HEAD, POST" },                           /* FAL_ROUTE_BATCHES */
+	{ M(FAL_METHOD_GET) | M(FAL_METHOD_HEAD) | M(FAL_METHOD_DELETE),
+	  "GET, HEAD, DELETE" },                         /* FAL_ROUTE_BATCH */
+	{ M(FAL_METHOD_GET) | M(FAL_METHOD_HEAD), "GET, HEAD" },  /* FAL_ROUTE_BATCH_DEVICES */
 };
 
 static const char *const methods[FAL_METHOD__MAX] = {
@@ -36,6 +41,7 @@ static const char *const methods[FAL_METHOD__MAX] = {
 	"HEAD",    /* FAL_METHOD_HEAD */
 	"PUT",     /* FAL_METHOD_PUT */
 	"DELETE",  /* FAL_METHOD_DELETE */
+	"POST",    /* FAL_METHOD_POST */
 	NULL,      /* FAL_METHOD_OTHER */
 };
 
@@ -143,12 +149,40 @@ set_device(struct fal_route *out, const char *provider, const char *mac)
 	return 0;
 }
 
+/* Makes out a batch route of kind for id.  Returns 0 or -1. */
+static int
+set_batch(struct fal_route *out, enum fal_route_kind kind, const char *id)
+{
+	if ((out->buf_ = strdup(id)) == NULL)
+		return -1;
+	out->batch = out->buf_;
+	out->kind = kind;
+	return 0;
+}
+
+/* The /batches routes. */
+static int
+match_batches(const struct segs *s, struct fal_route *out)
+{
+	char *const *seg = s->seg;
+
+	if (s->n == 1 || (s->n == 2 && seg[1][0] == '\0'))
+		out->kind = FAL_ROUTE_BATCHES;
+	else if (s->n == 2)
+		return set_batch(out, FAL_ROUTE_BATCH, seg[1]);
+	else if (strcmp(seg[2], "devices") == 0)
+		return set_batch(out, FAL_ROUTE_BATCH_DEVICES, seg[1]);
+	return 0;
+}
+
 /* Fills out from the decoded segments.  Returns 0 or -1. */
 static int
 match(const struct segs *s, struct fal_route *out)
 {
 	char *const *seg = s->seg;
 
+	if (strcmp(seg[0], "batches") == 0)
+		return match_batches(s, out);
 	if (s->n == 2 && strcmp(seg[0], "health") == 0 &&
 	    strcmp(seg[1], "check") == 0)
 		out->kind = FAL_ROUTE_HEALTH;
@@ -188,7 +222,7 @@ fal_route_free(struct fal_route *route)
 	if (route == NULL)
 		return;
 	free(route->buf_);
-	route->buf_ = route->provider = route->mac = NULL;
+	route->buf_ = route->provider = route->mac = route->batch = NULL;
 	route->kind = FAL_ROUTE_NOT_FOUND;
 }
 

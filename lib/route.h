@@ -12,6 +12,9 @@ enum fal_route_kind {
 	FAL_ROUTE_PROVIDERS,  /* /providers, /providers/ */
 	FAL_ROUTE_DEVICE,     /* /providers/{provider}[/{mac}] */
 	FAL_ROUTE_METRICS,    /* /metrics */
+	FAL_ROUTE_BATCHES,    /* /batches, /batches/ */
+	FAL_ROUTE_BATCH,      /* /batches/{id} */
+	FAL_ROUTE_BATCH_DEVICES, /* /batches/{id}/devices */
 	FAL_ROUTE__MAX
 };
 
@@ -20,6 +23,7 @@ enum fal_method {
 	FAL_METHOD_HEAD,
 	FAL_METHOD_PUT,
 	FAL_METHOD_DELETE,
+	FAL_METHOD_POST,
 	FAL_METHOD_OTHER,
 	FAL_METHOD__MAX
 };
@@ -28,7 +32,8 @@ struct fal_route {
 	enum fal_route_kind kind;
 	char *provider;  /* FAL_ROUTE_DEVICE: decoded segment, else NULL */
 	char *mac;       /* FAL_ROUTE_DEVICE: decoded segment, "" when absent */
-	char *buf_;      /* owns provider and mac */
+	char *batch;     /* FAL_ROUTE_BATCH*: the decoded id segment, else NULL */
+	char *buf_;      /* owns provider, mac and batch */
 };
 
 /*

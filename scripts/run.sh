@@ -108,7 +108,8 @@ write_config() {
 		echo
 		echo '  },'
 		echo '  "connect_timeout_ms": 2000,'
-		echo '  "timeout_ms": 10000'
+		echo '  "timeout_ms": 10000,'
+		echo "  \"batch_store\": \"sqlite:$RUN/batches.db\""
 		echo '}'
 	} >"$RUN/conf.json"
 }
@@ -193,6 +194,14 @@ snom, gigaset, yealink, fanvil, ymcs, grape and sraps redirect services
 
   # the same with gigaset, yealink, fanvil, grape or sraps in place of snom
   tail -f run/falconieri.log run/sim-snom.log   # what happened
+
+  # a batch: re-point three phones at once from CSV (kept in run/batches.db)
+  printf 'provider,mac,url\\r\\nsnom,AC-DE-48-00-00-01,https://pbx.example.com/p/\\r\\nyealink,AC-DE-48-00-00-02,https://pbx.example.com/p/\\r\\nfanvil,AC-DE-48-00-00-03,https://pbx.example.com/p/\\r\\n' |
+  curl -i -X POST 'http://127.0.0.1:8080/batches?action=register' \\
+       -H 'Content-Type: text/csv' --data-binary @-
+  # then, with the id from the answer's Location header:
+  curl -s http://127.0.0.1:8080/batches/ID
+  curl -s -H 'Accept: text/csv' http://127.0.0.1:8080/batches/ID/devices
 
 Stop everything with: make stop
 EOF

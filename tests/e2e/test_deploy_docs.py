@@ -178,15 +178,20 @@ class TestOpenAPI(unittest.TestCase):
         d = self.description()
         self.assertTrue(d["openapi"].startswith("3."))
         paths = d["paths"]
-        self.assertEqual(sorted(paths), ["/health/check", "/metrics",
+        self.assertEqual(sorted(paths), ["/batches", "/batches/{id}",
+                                         "/batches/{id}/devices",
+                                         "/health/check", "/metrics",
                                          "/providers",
                                          "/providers/{provider}/{mac}"])
         methods = {p: sorted(k for k in v if k != "parameters")
                    for p, v in paths.items()}
         self.assertEqual(methods["/providers/{provider}/{mac}"],
                          ["delete", "put"])
-        for p in ("/health/check", "/metrics", "/providers"):
+        for p in ("/health/check", "/metrics", "/providers",
+                  "/batches/{id}/devices"):
             self.assertEqual(methods[p], ["get"])
+        self.assertEqual(methods["/batches"], ["get", "post"])
+        self.assertEqual(methods["/batches/{id}"], ["delete", "get"])
         comp = d["components"]
         codes = comp["schemas"]["Error"]["properties"]["error"]["enum"]
         self.assertEqual(sorted(codes),

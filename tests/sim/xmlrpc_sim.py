@@ -19,7 +19,11 @@ Behaviours: "ok" (forced success), a refusal string ([False, text]),
 ("http", status), "garbage", "empty", "fault", ("untyped", text),
 ("pretty", inner) where inner is "ok" or a refusal string, "hang", "cut",
 "huge", ("raw", bytes) (200 with that body as it is), ("echo_auth", text)
-(a refusal: text followed by the Authorization header the call carried).  Without a script the vendor's semantics answer.
+(a refusal: text followed by the Authorization header the call carried),
+("http", status, headers) with extra answer headers, ("delay", seconds)
+(the vendor's own answer, that much later) and ("times", n, inner)
+(inner for the next n calls, then unscripted).  Without a script the
+vendor's semantics answer.
 
 Standalone, for the demo:
 
@@ -134,6 +138,9 @@ class _Handler(xmlrpc.server.SimpleXMLRPCRequestHandler):
             self._send(400, b"not an XML-RPC call\n", "text/plain")
             return
         behaviour = sim.behaviour_for(method, params)
+        if isinstance(behaviour, tuple) and behaviour[0] == "delay":
+            time.sleep(behaviour[1])
+            behaviour = None
         if behaviour is None:
             self._xml(self.server._marshaled_dispatch(body))
             return
@@ -173,7 +180,8 @@ class _Handler(xmlrpc.server.SimpleXMLRPCRequestHandler):
             pad = "x" * (2 * 1024 * 1024)
             self._xml(_response((False, "Error:" + pad)))
         elif isinstance(b, tuple) and b[0] == "http":
-            self._send(b[1], b"<html>error %d</html>" % b[1], "text/html")
+            self._send(b[1], b"<html>error %d</html>" % b[1], "text/html",
+                       b[2] if len(b) > 2 else None)
         elif isinstance(b, tuple) and b[0] == "untyped":
             self._xml(_UNTYPED % xmlrpc.client.escape(b[1]).encode())
         elif isinstance(b, tuple) and b[0] == "pretty":
@@ -320,8 +328,19 @@ class VendorSim(ServedSim):
         with self.lock:
             for key in keys:
                 if key in self.scripts:
-                    return self.scripts[key]
+                    return self._take(key)
         return None
+
+    # The script under key; a ("times", n, inner) one counts down.
+    def _take(self, key):
+        b = self.scripts[key]
+        if not (isinstance(b, tuple) and b[0] == "times"):
+            return b
+        if b[1] <= 1:
+            del self.scripts[key]
+        else:
+            self.scripts[key] = ("times", b[1] - 1, b[2])
+        return b[2]
 
     # SimpleXMLRPCServer's hook: the vendor's answer [ok, message], or a
     # fault for an unknown method or wrong parameters.

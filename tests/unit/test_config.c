@@ -29,6 +29,9 @@ static const char *const all_vars[] = {
 	"FALCONIERI_API_TOKENS", "FALCONIERI_BASE_PATH",
 	"FALCONIERI_CONNECT_TIMEOUT_MS", "FALCONIERI_TIMEOUT_MS",
 	"FALCONIERI_CA_FILE", "FALCONIERI_LOG_FORMAT",
+	"FALCONIERI_BATCH_STORE", "FALCONIERI_BATCH_WORKERS",
+	"FALCONIERI_BATCH_PER_VENDOR", "FALCONIERI_BATCH_ATTEMPTS",
+	"FALCONIERI_BATCH_RETRY_MS", "FALCONIERI_BATCH_KEEP_DAYS",
 };
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
@@ -724,10 +727,59 @@ test_null_path(void **state)
 
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
+/* SPEC §3's batch keys: defaults, the file, the environment, bounds. */
+static void
+test_batch_keys(void **state)
+{
+	struct fal_config cfg;
+
+	(void)state;
+	load_ok(&cfg, missing);
+	assert_string_equal(cfg.batch_store, "");
+	assert_int_equal(cfg.batch_workers, 4);
+	assert_int_equal(cfg.batch_per_vendor, 4);
+	assert_int_equal(cfg.batch_attempts, 5);
+	assert_int_equal(cfg.batch_retry_ms, 1000);
+	assert_int_equal(cfg.batch_keep_days, 30);
+	fal_config_free(&cfg);
+
+	write_conf("{\"batch_store\": \"sqlite:/x/b.db\", \"batch_workers\": 0,"
+		   " \"batch_per_vendor\": 8, \"batch_attempts\": 1,"
+		   " \"batch_retry_ms\": 0, \"batch_keep_days\": 7}");
+	setenv("FALCONIERI_BATCH_PER_VENDOR", "2", 1);
+	load_ok(&cfg, path);
+	assert_string_equal(cfg.batch_store, "sqlite:/x/b.db");
+	assert_int_equal(cfg.batch_workers, 0);
+	assert_int_equal(cfg.batch_per_vendor, 2);
+	assert_int_equal(cfg.batch_attempts, 1);
+	assert_int_equal(cfg.batch_retry_ms, 0);
+	assert_int_equal(cfg.batch_keep_days, 7);
+	fal_config_free(&cfg);
+	unsetenv("FALCONIERI_BATCH_PER_VENDOR");
+
+	setenv("FALCONIERI_BATCH_WORKERS", "257", 1);
+	assert_int_equal(fal_config_load(&cfg, missing, errbuf, sizeof(errbuf)), -1);
+	assert_non_null(strstr(errbuf, "FALCONIERI_BATCH_WORKERS"));
+	setenv("FALCONIERI_BATCH_WORKERS", "-1", 1);
+	assert_int_equal(fal_config_load(&cfg, missing, errbuf, sizeof(errbuf)), -1);
+	assert_non_null(strstr(errbuf, "FALCONIERI_BATCH_WORKERS"));
+	unsetenv("FALCONIERI_BATCH_WORKERS");
+	write_conf("{\"batch_per_vendor\": 0}");
+	assert_int_equal(fal_config_load(&cfg, path, errbuf, sizeof(errbuf)), -1);
+	assert_non_null(strstr(errbuf, "batch_per_vendor"));
+	write_conf("{\"batch_attempts\": 2.5}");
+	assert_int_equal(fal_config_load(&cfg, path, errbuf, sizeof(errbuf)), -1);
+	assert_non_null(strstr(errbuf, "batch_attempts"));
+	write_conf("{\"batch_store\": 1}");
+	assert_int_equal(fal_config_load(&cfg, path, errbuf, sizeof(errbuf)), -1);
+	assert_non_null(strstr(errbuf, "batch_store"));
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		T(test_batch_keys),
 		T(test_missing_file_defaults),
 		T(test_file_only),
 		T(test_env_only),

@@ -202,7 +202,7 @@ test_method_parse(void **state)
 	assert_int_equal(fal_method_parse("DELETE"), FAL_METHOD_DELETE);
 	assert_int_equal(fal_method_parse("get"), FAL_METHOD_OTHER);
 	assert_int_equal(fal_method_parse("Put"), FAL_METHOD_OTHER);
-	assert_int_equal(fal_method_parse("POST"), FAL_METHOD_OTHER);
+	assert_int_equal(fal_method_parse("POST"), FAL_METHOD_POST);
 	assert_int_equal(fal_method_parse("PATCH"), FAL_METHOD_OTHER);
 	assert_int_equal(fal_method_parse("OPTIONS"), FAL_METHOD_OTHER);
 	assert_int_equal(fal_method_parse("GETX"), FAL_METHOD_OTHER);
@@ -236,6 +236,12 @@ test_allows(void **state)
 	check_allows(FAL_ROUTE_METRICS, "GH--");
 	check_allows(FAL_ROUTE_DEVICE, "--PD");
 	check_allows(FAL_ROUTE_NOT_FOUND, "----");
+	check_allows(FAL_ROUTE_BATCHES, "GH--");
+	check_allows(FAL_ROUTE_BATCH, "GH-D");
+	check_allows(FAL_ROUTE_BATCH_DEVICES, "GH--");
+	assert_true(fal_route_allows(FAL_ROUTE_BATCHES, FAL_METHOD_POST));
+	assert_false(fal_route_allows(FAL_ROUTE_BATCH, FAL_METHOD_POST));
+	assert_false(fal_route_allows(FAL_ROUTE_DEVICE, FAL_METHOD_POST));
 	assert_false(fal_route_allows(FAL_ROUTE__MAX, FAL_METHOD_GET));
 	assert_false(fal_route_allows(FAL_ROUTE_HEALTH, FAL_METHOD__MAX));
 }
@@ -249,7 +255,35 @@ test_allow_header(void **state)
 	assert_string_equal(fal_route_allow_header(FAL_ROUTE_METRICS), "GET, HEAD");
 	assert_string_equal(fal_route_allow_header(FAL_ROUTE_DEVICE), "PUT, DELETE");
 	assert_string_equal(fal_route_allow_header(FAL_ROUTE_NOT_FOUND), "");
+	assert_string_equal(fal_route_allow_header(FAL_ROUTE_BATCHES), "GET, HEAD, POST");
+	assert_string_equal(fal_route_allow_header(FAL_ROUTE_BATCH), "GET, HEAD, DELETE");
 	assert_string_equal(fal_route_allow_header(FAL_ROUTE__MAX), "");
+}
+
+/* SPEC §6: /batches, /batches/{id}, /batches/{id}/devices. */
+static void
+test_batches(void **state)
+{
+	struct fal_route r;
+
+	(void)state;
+	URI("/batches", FAL_ROUTE_BATCHES);
+	URI("/batches/", FAL_ROUTE_BATCHES);
+	URI("/batches?limit=5", FAL_ROUTE_BATCHES);
+	URI("/batches/0123456789abcdef/other", FAL_ROUTE_NOT_FOUND);
+	URI("/batches/0123456789abcdef/devices/x", FAL_ROUTE_NOT_FOUND);
+	URI("/batchesx", FAL_ROUTE_NOT_FOUND);
+	assert_int_equal(fal_route_parse("/fal/batches/0123456789abcdef", NULL,
+					 "/fal", &r), 0);
+	assert_int_equal(r.kind, FAL_ROUTE_BATCH);
+	assert_string_equal(r.batch, "0123456789abcdef");
+	assert_null(r.provider);
+	fal_route_free(&r);
+	assert_int_equal(fal_route_parse("/batches/ab%63d/devices?state=failed",
+					 NULL, "", &r), 0);
+	assert_int_equal(r.kind, FAL_ROUTE_BATCH_DEVICES);
+	assert_string_equal(r.batch, "abcd");
+	fal_route_free(&r);
 }
 
 int
@@ -257,6 +291,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_health_metrics_providers),
+		cmocka_unit_test(test_batches),
 		cmocka_unit_test(test_device),
 		cmocka_unit_test(test_not_found),
 		cmocka_unit_test(test_query_string_removed),
