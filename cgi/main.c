@@ -139,8 +139,10 @@ load_config(struct fal_config *cfg, const char *path)
 		fal_config_free(cfg);
 		return 1;
 	}
-	/* After prepare: Fanvil's derived password is what goes out. */
-	if (fal_secret_add_config(cfg) != 0) {
+	/* After prepare: Fanvil's derived password is what goes out.  A
+	 * batch_store URI's password is masked like the vendors' secrets. */
+	if (fal_secret_add_config(cfg) != 0 ||
+	    fal_secret_add_uri_password(cfg->batch_store) != 0) {
 		fprintf(stderr, "falconieri: out of memory\n");
 		fal_config_free(cfg);
 		return 1;
