@@ -5,8 +5,6 @@ its documented error and nothing stored."""
 
 import csv
 import io
-import json
-import os
 import shutil
 import tempfile
 import time
