@@ -142,6 +142,14 @@ bench:
 	@sh scripts/deps.sh bench
 	@$(MAKE) --no-print-directory all $(BUILD)/noop $(BUILD)/noop-call
 	@python3 bench/run.py $(BUILD)
+	@python3 bench/batch.py $(BUILD)
+
+# The batch benchmark alone (bench/batch.py: store overhead, paced vendor,
+# memory); BENCH_BATCH_DEVICES and BENCH_BATCH_MEMORY_DEVICES scale it.
+bench-batch:
+	@sh scripts/deps.sh bench
+	@$(MAKE) --no-print-directory all
+	@python3 bench/batch.py $(BUILD)
 
 # The CPU one hostile vendor answer costs, per reader (bench/parse_cost.c):
 # p50 and p99 in thread CPU time, against a linear pass; fails over 50 ms.
@@ -153,7 +161,7 @@ bench-parse:
 	@$(MAKE) --no-print-directory $(BUILD)/parse_cost
 	@$(BUILD)/parse_cost
 
-.PHONY: bench bench-parse
+.PHONY: bench bench-parse bench-batch
 
 # The demo: nginx on 127.0.0.1:8080, Falconieri, and the vendor simulators.
 run: deps
