@@ -26,8 +26,8 @@ CGI_OBJ   := $(CGI_SRC:%.c=$(BUILD)/%.o)
 UNIT_SRC  := $(wildcard tests/unit/test_*.c)
 UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps deps-build test test-unit test-e2e test-asan run stop \
-        install uninstall clean
+.PHONY: all deps deps-build browser-deps test test-unit test-e2e test-asan \
+        run stop install uninstall clean
 
 all: deps-build
 	@$(MAKE) --no-print-directory $(BUILD)/falconieri
@@ -66,7 +66,12 @@ deps:
 deps-build:
 	@sh scripts/deps.sh build
 
-test: deps
+# The npm packages of the operator page's browser tests (tests/browser/:
+# playwright-core, axe-core), with `npm ci` from package-lock.json.
+browser-deps: deps
+	@sh tests/browser/install.sh
+
+test: deps browser-deps
 	@$(MAKE) --no-print-directory all $(UNIT_BIN)
 	@sh tests/run.sh $(BUILD)
 
@@ -74,12 +79,12 @@ test-unit: deps
 	@$(MAKE) --no-print-directory $(UNIT_BIN)
 	@sh tests/run.sh $(BUILD) unit
 
-test-e2e: deps
+test-e2e: deps browser-deps
 	@$(MAKE) --no-print-directory all
 	@sh tests/run.sh $(BUILD) e2e
 
 # The whole suite again, built with AddressSanitizer and UBSan.
-test-asan: deps
+test-asan: deps browser-deps
 	@$(MAKE) --no-print-directory BUILD=build-asan OPTFLAGS="-O1 -g" \
 		SANFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 		all $(UNIT_SRC:tests/unit/%.c=build-asan/tests/%)
@@ -185,13 +190,15 @@ MAN8DIR   := $(PREFIX)/share/man/man8
 DOCDIR    := $(PREFIX)/share/doc/falconieri
 EXDIR     := $(DOCDIR)/examples
 LIBEXEC   := $(PREFIX)/lib/falconieri
+WWWDIR    := $(PREFIX)/share/falconieri/www
 UNITDIR   ?= $(PREFIX)/lib/systemd/system
 UNITS     := falconieri.service falconieri-socket.service falconieri.socket
 EXAMPLES  := lighttpd-falconieri.conf lighttpd-falconieri-cgi.conf \
              apache-falconieri.conf apache-falconieri-cgi.conf
 SCRIPTS   := spawn-fcgi.sh falconieri.cgi
 SUBST     := sed -e 's|/usr/local/bin/falconieri|$(BINDIR)/falconieri|g' \
-                 -e 's|/usr/local/lib/falconieri|$(LIBEXEC)|g'
+                 -e 's|/usr/local/lib/falconieri|$(LIBEXEC)|g' \
+                 -e 's|/usr/local/share/falconieri/www|$(WWWDIR)|g'
 
 # Installs the etc/ files $(1) into folder $(2) with mode $(3), through SUBST.
 install_etc = for f in $(1); do \
@@ -199,12 +206,14 @@ install_etc = for f in $(1); do \
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MAN8DIR) $(DESTDIR)$(EXDIR) \
-		$(DESTDIR)$(LIBEXEC) $(DESTDIR)$(UNITDIR)
+		$(DESTDIR)$(LIBEXEC) $(DESTDIR)$(UNITDIR) $(DESTDIR)$(WWWDIR)
 	install -m 755 $(BUILD)/falconieri $(DESTDIR)$(BINDIR)/falconieri
 	install -m 644 man/falconieri.8 $(DESTDIR)$(MAN8DIR)/falconieri.8
 	install -m 644 etc/conf.json $(DESTDIR)$(DOCDIR)/conf.json.example
 	install -m 644 docs/deploy.md docs/openapi.yaml $(DESTDIR)$(DOCDIR)/
-	install -m 644 nginx/falconieri.conf $(DESTDIR)$(EXDIR)/nginx-falconieri.conf
+	$(SUBST) nginx/falconieri.conf >$(DESTDIR)$(EXDIR)/nginx-falconieri.conf
+	chmod 644 $(DESTDIR)$(EXDIR)/nginx-falconieri.conf
+	install -m 644 www/*.html www/*.mjs www/*.css www/*.svg $(DESTDIR)$(WWWDIR)/
 	$(call install_etc,$(EXAMPLES),$(DESTDIR)$(EXDIR),644)
 	$(call install_etc,$(SCRIPTS),$(DESTDIR)$(EXDIR),755)
 	install -m 755 $(DESTDIR)$(EXDIR)/falconieri.cgi \
@@ -215,8 +224,9 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/falconieri $(DESTDIR)$(MAN8DIR)/falconieri.8 \
 		$(DESTDIR)$(LIBEXEC)/falconieri.cgi
 	rm -f $(UNITS:%=$(DESTDIR)$(UNITDIR)/%)
-	rm -rf $(DESTDIR)$(DOCDIR)
-	rmdir $(DESTDIR)$(LIBEXEC) 2>/dev/null || true
+	rm -rf $(DESTDIR)$(DOCDIR) $(DESTDIR)$(WWWDIR)
+	rmdir $(DESTDIR)$(LIBEXEC) $(DESTDIR)$(PREFIX)/share/falconieri \
+		2>/dev/null || true
 
 clean:
 	rm -rf build build-asan build-fuzz

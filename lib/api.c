@@ -37,16 +37,22 @@ fal_response_json(struct fal_response *resp, int status, cJSON *root)
 	return 0;
 }
 
+/*
+ * The message is err's own, else the code's words for a person (the
+ * operator page shows it next to the field it concerns).
+ */
 void
 fal_response_error(struct fal_response *resp, const struct fal_error *err)
 {
 	cJSON *root = cJSON_CreateObject();
+	const char *msg = err->message[0] != '\0' ? err->message :
+			  fal_err_words(err->code);
 
 	resp->err = err->code;
 	if (root == NULL ||
 	    cJSON_AddStringToObject(root, "error", fal_err_code(err->code)) == NULL ||
-	    (err->message[0] != '\0' &&
-	     cJSON_AddStringToObject(root, "message", err->message) == NULL)) {
+	    (msg != NULL &&
+	     cJSON_AddStringToObject(root, "message", msg) == NULL)) {
 		cJSON_Delete(root);
 		root = NULL;
 	}

@@ -57,6 +57,13 @@ int fal_err_status(enum fal_err e);
 const char *fal_err_code(enum fal_err e);
 
 /*
+ * The words that explain a mistake in the request itself (a bad MAC, URL,
+ * serial, check code, token or provider) to a person, for an answer that
+ * has no more precise message; NULL for the other outcomes.
+ */
+const char *fal_err_words(enum fal_err e);
+
+/*
  * Sets err to code with a printf-style message (fmt may be NULL); returns
  * code.  The message is the formatted text with every secret of
  * secret.h masked, as valid UTF-8, then cut to fit (in that order).

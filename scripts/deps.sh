@@ -81,6 +81,9 @@ need_cmd systemd-socket-activate systemd
 need_cmd systemd-analyze systemd
 need_cmd mandoc mandoc
 need_cmd npm npm
+# The operator page's browser tests (tests/e2e/test_page*.py): Debian's
+# chromium, driven by playwright-core from npm (make browser-deps).
+need_cmd chromium chromium
 
 # What some targets need besides, by argument: `deps.sh fuzz` (make fuzz:
 # clang and its libFuzzer runtime), `deps.sh valgrind` (make

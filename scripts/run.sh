@@ -131,9 +131,12 @@ write_nginx_conf() {
 		echo "    proxy_temp_path $NGX/proxy;"
 		echo "    uwsgi_temp_path $NGX/uwsgi;"
 		echo "    scgi_temp_path $NGX/scgi;"
-		echo "    include $TOP/nginx/falconieri.conf;"
+		echo "    include $NGX/falconieri.conf;"
 		echo '}'
 	} >"$NGX/nginx.conf"
+	# The site as shipped, but the operator page from the checkout.
+	sed "s|root /usr/local/share/falconieri/www;|root $TOP/www;|" \
+		"$TOP/nginx/falconieri.conf" >"$NGX/falconieri.conf"
 }
 
 start() {
@@ -176,6 +179,8 @@ start() {
 Falconieri is running behind nginx on http://127.0.0.1:8080, with simulated
 snom, gigaset, yealink, fanvil, ymcs, grape and sraps redirect services
 (logs in ./run/).
+
+The operator page is at http://127.0.0.1:8080/ (open it in a browser).
 
   # register a Snom phone
   curl -i -X PUT http://127.0.0.1:8080/providers/snom/AC-DE-48-23-45-67 \\

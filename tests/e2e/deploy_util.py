@@ -208,12 +208,8 @@ def nginx(tmp, upstream, procs):
     its port."""
     need("nginx")
     port = free_port()
-    with open(os.path.join(ROOT, "nginx", "falconieri.conf")) as f:
-        site = f.read()
-    site = substitute(site, (("listen 127.0.0.1:8080", "listen 127.0.0.1:%d"
-                              % port),
-                             ("server 127.0.0.1:9000", "server " + upstream)))
-    inc = write(os.path.join(tmp, "site.conf"), site)
+    inc = write(os.path.join(tmp, "site.conf"),
+                harness.site_conf(port, upstream))
     conf = write(os.path.join(tmp, "nginx.conf"),
                  harness.nginx_main_conf(tmp, inc))
     p = Proc(["nginx", "-p", tmp, "-c", conf,

@@ -175,18 +175,34 @@ def nginx_main_conf(tmpdir, include):
         "}\n") % {"d": tmpdir, "inc": include}
 
 
+# Where nginx/falconieri.conf expects the operator page (make install's).
+WWW_INSTALLED = "/usr/local/share/falconieri/www"
+
+
+def site_conf(port, upstream):
+    """nginx/falconieri.conf listening on 127.0.0.1:port, its upstream
+    server replaced by upstream ("127.0.0.1:PORT" or "unix:PATH"), the
+    operator page served from the checkout's www/."""
+    with open(os.path.join(ROOT, "nginx", "falconieri.conf")) as f:
+        site = f.read()
+    for old, new in (("listen 127.0.0.1:8080;", "listen 127.0.0.1:%d;" % port),
+                     ("server 127.0.0.1:9000;", "server %s;" % upstream),
+                     ("root %s;" % WWW_INSTALLED,
+                      "root %s;" % os.path.join(ROOT, "www"))):
+        if old not in site:
+            raise RuntimeError("nginx/falconieri.conf lacks %r" % old)
+        site = site.replace(old, new)
+    return site
+
+
 class Nginx:
     """nginx on 127.0.0.1:port with nginx/falconieri.conf in front of
-    Falconieri's port."""
+    Falconieri's port (site: a function like site_conf that writes it)."""
 
-    def __init__(self, falconieri_port, port=None):
+    def __init__(self, falconieri_port, port=None, site=site_conf):
         self.port = port or free_port()
         self.dir = tempfile.mkdtemp(prefix="nginx-e2e-")
-        with open(os.path.join(ROOT, "nginx", "falconieri.conf")) as f:
-            site = f.read()
-        site = site.replace("127.0.0.1:8080", "127.0.0.1:%d" % self.port)
-        site = site.replace("127.0.0.1:9000",
-                            "127.0.0.1:%d" % falconieri_port)
+        site = site(self.port, "127.0.0.1:%d" % falconieri_port)
         inc = os.path.join(self.dir, "falconieri.conf")
         with open(inc, "w") as f:
             f.write(site)

@@ -26,7 +26,7 @@ def source(path):
 
 def error_codes():
     """Every wire code of lib/err.c's table."""
-    codes = re.findall(r'\{\s*\d{3},\s*"([^"]+)"\s*\}', source("lib/err.c"))
+    codes = re.findall(r'\{\s*\d{3},\s*"([^"]+)",', source("lib/err.c"))
     if len(codes) < 20:
         raise AssertionError("cannot read the codes of lib/err.c")
     return codes
@@ -229,7 +229,9 @@ class TestInstall(unittest.TestCase):
         "usr/lib/systemd/system/falconieri.service",
         "usr/lib/systemd/system/falconieri-socket.service",
         "usr/lib/systemd/system/falconieri.socket",
-    ])
+    ] + ["usr/share/falconieri/www/" + f for f in sorted(
+        f for f in os.listdir(os.path.join(ROOT, "www"))
+        if f.endswith((".html", ".mjs", ".css", ".svg")))])
 
     def make(self, target, dest):
         return subprocess.run(
@@ -288,3 +290,8 @@ class TestInstall(unittest.TestCase):
             self.assertIn('"/usr/lib/falconieri/falconieri.cgi"', f.read())
         with open(path("usr/share/doc/falconieri/conf.json.example")) as f:
             self.assertIn("providers", json.load(f))
+        # The nginx example serves the installed operator page.
+        with open(path("usr/share/doc/falconieri/examples/"
+                       "nginx-falconieri.conf")) as f:
+            self.assertIn("root /usr/share/falconieri/www;", f.read())
+        self.assertEqual(mode("usr/share/falconieri/www/index.html"), 0o644)

@@ -89,6 +89,33 @@ test_out_of_range(void **state)
 	assert_int_equal(fal_err_status((enum fal_err)-1), 500);
 }
 
+/* The request's own mistakes have words for a person; vendor outcomes
+ * and success have none (their message comes from the call). */
+static void
+test_words_for_request_mistakes(void **state)
+{
+	static const enum fal_err with[] = {
+		FAL_ERR_UNAUTHORIZED, FAL_ERR_PROVIDER_NOT_SUPPORTED,
+		FAL_ERR_MISSING_MAC, FAL_ERR_MALFORMED_MAC, FAL_ERR_MISSING_URL,
+		FAL_ERR_UNSUPPORTED_URL_SCHEME, FAL_ERR_UNPARSABLE_URL,
+		FAL_ERR_MALFORMED_SERIAL, FAL_ERR_MISSING_CRC,
+		FAL_ERR_INVALID_CRC,
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(with) / sizeof(with[0]); i++) {
+		assert_non_null(fal_err_words(with[i]));
+		assert_true(strlen(fal_err_words(with[i])) > 10);
+	}
+	assert_non_null(strstr(fal_err_words(FAL_ERR_MALFORMED_MAC),
+			       "AC-DE-48-23-45-67"));
+	assert_null(fal_err_words(FAL_OK));
+	assert_null(fal_err_words(FAL_ERR_UNKNOWN_PROVIDER_ERROR));
+	assert_null(fal_err_words(FAL_ERR_CONNECTION_FAILED));
+	assert_null(fal_err_words(FAL_ERR__MAX));
+}
+
 static void
 test_error_set_formats(void **state)
 {
@@ -176,6 +203,7 @@ main(void)
 		cmocka_unit_test(test_spec_codes),
 		cmocka_unit_test(test_out_of_range),
 		cmocka_unit_test(test_error_set_formats),
+		cmocka_unit_test(test_words_for_request_mistakes),
 		cmocka_unit_test(test_error_set_truncates),
 	};
 
