@@ -83,7 +83,7 @@ need_cmd mandoc mandoc
 need_cmd npm npm
 # The operator page's browser tests (tests/e2e/test_page*.py): Debian's
 # chromium, driven by playwright-core from npm (make browser-deps).
-need_cmd chromium chromium
+need_pkg chromium
 
 # What some targets need besides, by argument: `deps.sh fuzz` (make fuzz:
 # clang and its libFuzzer runtime), `deps.sh valgrind` (make
