@@ -271,6 +271,12 @@ class TestPageAccess(PageTest):
         self.assertNotIn("innerHTML", "".join(
             self.req("GET", "/" + f)[2].decode() for f in
             ("app.mjs", "api.mjs", "dom.mjs", "device.mjs", "batch.mjs")))
+        # Other methods on the page's files answer as the API does.
+        for method, path in (("POST", "/"), ("PUT", "/app.mjs"),
+                             ("DELETE", "/index.html"), ("MKCOL", "/")):
+            resp = self.req(method, path, raw_body=b"")
+            self.assertError(resp, 405, "method_not_allowed")
+            self.assertEqual(resp[1].get("allow"), "GET, HEAD")
         self.assertError(self.req("GET", "/providers"), 401, "unauthorized")
         self.assertError(self.req("GET", "/no-such-file.js"), 404,
                          "not_found")
