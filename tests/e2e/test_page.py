@@ -9,6 +9,8 @@ again; axe-core finds no serious or critical violation; the page fits
 BUILD/screenshots); everything is reachable with the keyboard."""
 
 import os
+import shutil
+import tempfile
 
 from browser_util import Browser
 from harness import Nginx, build_dir, site_conf
@@ -31,29 +33,47 @@ def screenshot_dir():
 
 
 class PageTest(RestVendorTest):
-    """The stack plus one browser for the class."""
+    """The stack, with a batch store in a temporary folder, plus one
+    browser for the class."""
 
     SIMS = ("snom", "gigaset")
     REST = ("ymcs",)
-    BASE_CONFIG = {"api_tokens": [TOKEN], "connect_timeout_ms": 1000,
-                   "timeout_ms": 3000}
+    PROVIDERS = "snom, gigaset, ymcs"
+    PAGE_CONFIG = {"api_tokens": [TOKEN], "connect_timeout_ms": 1000,
+                   "timeout_ms": 3000, "batch_retry_ms": 50,
+                   "batch_attempts": 2}
     browser = None
+    tmp = None
 
     @classmethod
     def setUpClass(cls):
-        super().setUpClass()
+        cls.tmp = tempfile.mkdtemp(prefix="falconieri-page-")
+        cls.BASE_CONFIG = dict(cls.PAGE_CONFIG,
+                               batch_store="sqlite:%s/b.db" % cls.tmp)
+        cls.start_stack()
         try:
-            cls.browser = Browser("http://127.0.0.1:%d/" % cls.stack.port)
+            cls.browser = Browser(cls.page_url())
         except Exception:
-            super().tearDownClass()
+            cls.tearDownClass()
             raise
 
     @classmethod
+    def start_stack(cls):
+        super().setUpClass()
+
+    @classmethod
+    def page_url(cls):
+        return "http://127.0.0.1:%d/" % cls.stack.port
+
+    @classmethod
     def tearDownClass(cls):
-        if cls.browser is not None:
-            cls.browser.close()
-            cls.browser = None
-        super().tearDownClass()
+        try:
+            if cls.browser is not None:
+                cls.browser.close()
+                cls.browser = None
+            super().tearDownClass()
+        finally:
+            shutil.rmtree(cls.tmp, ignore_errors=True)
 
     def step(self, name, **args):
         return self.browser.step(name, **args)
@@ -63,7 +83,7 @@ class PageTest(RestVendorTest):
         providers and nothing went wrong so far."""
         shown = self.step("open", token=token, **args)
         self.assertEqual(shown["gateway"],
-                         "Gateway healthy. Providers: snom, gigaset, ymcs.",
+                         "Gateway healthy. Providers: %s." % self.PROVIDERS,
                          shown)
         self.assertNoProblems()
         return shown
@@ -221,6 +241,10 @@ class TestPageAccess(PageTest):
         self.rest["ymcs"].pins[MAC12.lower()] = "123456"
         for width in (1280, 360):
             self.open(width=width)
+            self.step("uploadBatch", csv="provider,mac,url\r\n" + "".join(
+                "snom,AC-DE-48-00-00-%02X,%s\r\n" % (i, URL)
+                for i in range(1, 13)))
+            self.step("waitBatch", state="done")
             self.step("device", provider="ymcs", mac=MAC, url=URL,
                       button="Register")
             self.step("device", provider="snom", mac="ZZ-DE-48-23-45-67",
@@ -296,22 +320,21 @@ def mounted_site(port, upstream):
 class TestPageUnderBasePath(PageTest):
     """The page and the API mounted under /falconieri/ (base_path)."""
 
-    BASE_CONFIG = dict(PageTest.BASE_CONFIG, base_path="/falconieri")
+    PAGE_CONFIG = dict(PageTest.PAGE_CONFIG, base_path="/falconieri")
+    mounted = None
 
     @classmethod
-    def setUpClass(cls):
-        super(PageTest, cls).setUpClass()  # the stack, not PageTest's browser
-        try:
-            cls.mounted = Nginx(cls.stack.falconieri.port, site=mounted_site)
-            cls.browser = Browser("http://127.0.0.1:%d/falconieri/"
-                                  % cls.mounted.port)
-        except Exception:
-            cls.tearDownClass()
-            raise
+    def start_stack(cls):
+        super().start_stack()
+        cls.mounted = Nginx(cls.stack.falconieri.port, site=mounted_site)
+
+    @classmethod
+    def page_url(cls):
+        return "http://127.0.0.1:%d/falconieri/" % cls.mounted.port
 
     @classmethod
     def tearDownClass(cls):
-        if getattr(cls, "mounted", None) is not None:
+        if cls.mounted is not None:
             cls.mounted.stop()
             cls.mounted = None
         super().tearDownClass()
