@@ -160,7 +160,10 @@ class Stack:
                          ("fastcgi_pass falconieri;", "fastcgi_pass %s;" % name),
                          ("listen 127.0.0.1:8080;", "listen 127.0.0.1:%d;" % listen),
                          ("server 127.0.0.1:9000;", "server 127.0.0.1:%d;" % fcgi)):
-            if text.count(old) != 1:
+            # Several locations pass to Falconieri (the page's fallback,
+            # /batches): each is renamed; the rest must be there once.
+            n = text.count(old)
+            if n == 0 or (n > 1 and not old.startswith("fastcgi_pass")):
                 sys.exit("bench: nginx/falconieri.conf: expected '%s' once"
                          % old)
             text = text.replace(old, new)
