@@ -211,6 +211,18 @@ post(struct fal_batches *b, const struct fal_request *req,
 	free(data);
 }
 
+/* Answers 200 with root, or the store's failure rc; root is consumed. */
+static void
+answer_listing(struct fal_response *resp, cJSON *root, enum fal_err rc)
+{
+	if (rc != FAL_OK) {
+		cJSON_Delete(root);
+		answer_code(resp, rc, NULL);
+	} else if (fal_response_json(resp, 200, root) != 0) {
+		answer_code(resp, FAL_ERR_INTERNAL, NULL);
+	}
+}
+
 static int
 add_batch(void *ctx, const struct fal_batch *b)
 {
@@ -225,14 +237,9 @@ list(struct fal_batches *b, const struct fal_request *req,
 	long limit = query_long(req->query_string, "limit", LIST_DEFAULT, LIST_MAX);
 	cJSON *root = cJSON_CreateObject();
 	cJSON *arr = cJSON_AddArrayToObject(root, "batches");
-	enum fal_err rc = b->store->ops->list(b->store, limit, add_batch, arr);
 
-	if (rc != FAL_OK) {
-		cJSON_Delete(root);
-		answer_code(resp, rc, NULL);
-	} else if (fal_response_json(resp, 200, root) != 0) {
-		answer_code(resp, FAL_ERR_INTERNAL, NULL);
-	}
+	answer_listing(resp, root, b->store->ops->list(b->store, limit,
+						      add_batch, arr));
 }
 
 /* One device of SPEC §6.3 as JSON. */
@@ -344,7 +351,6 @@ devices(struct fal_batches *b, const char *id, const struct fal_request *req,
 				    DEVICES_MAX),
 	};
 	cJSON *root, *arr;
-	enum fal_err rc;
 
 	if (q.state == -2) {
 		answer_code(resp, FAL_ERR_INVALID_BATCH, "state must be pending, "
@@ -357,13 +363,8 @@ devices(struct fal_batches *b, const char *id, const struct fal_request *req,
 	}
 	root = cJSON_CreateObject();
 	arr = cJSON_AddArrayToObject(root, "devices");
-	rc = b->store->ops->devices(b->store, id, &q, add_device, arr);
-	if (rc != FAL_OK) {
-		cJSON_Delete(root);
-		answer_code(resp, rc, NULL);
-	} else if (fal_response_json(resp, 200, root) != 0) {
-		answer_code(resp, FAL_ERR_INTERNAL, NULL);
-	}
+	answer_listing(resp, root, b->store->ops->devices(b->store, id, &q,
+							 add_device, arr));
 }
 
 /* Whether id can name a batch: 16 lower-case hex digits. */

@@ -118,6 +118,28 @@ col_text(sqlite3_stmt *st, int i)
 	return (const char *)sqlite3_column_text(st, i);
 }
 
+/*
+ * Steps st to its end, calling each(st, arg) per row until it returns
+ * non-zero, then finalizes st.  FAL_OK or the failure.
+ */
+static enum fal_err
+each_row(sqlite3_stmt *st, int (*each)(sqlite3_stmt *, void *), void *arg)
+{
+	int r;
+
+	while ((r = sqlite3_step(st)) == SQLITE_ROW)
+		if (each(st, arg) != 0)
+			break;
+	sqlite3_finalize(st);
+	return r == SQLITE_ROW || r == SQLITE_DONE ? FAL_OK : db_err(r);
+}
+
+/* A listing's callback and its context, for each_row. */
+struct listing {
+	void *cb;
+	void *ctx;
+};
+
 /* Fills b from a row of batch_cols starting at column 0. */
 static void
 read_batch(sqlite3_stmt *st, struct fal_batch *b)
@@ -268,28 +290,31 @@ sq_get(struct fal_store *s, const char *id, struct fal_batch *out)
 	return rc;
 }
 
+/* each_row's step of a batch listing. */
+static int
+batch_row(sqlite3_stmt *st, void *arg)
+{
+	const struct listing *l = arg;
+	struct fal_batch b;
+
+	read_batch(st, &b);
+	return ((fal_batch_cb)l->cb)(l->ctx, &b);
+}
+
 static enum fal_err
 sq_list(struct fal_store *s, long limit, fal_batch_cb cb, void *ctx)
 {
+	struct listing l = { (void *)cb, ctx };
 	char sql[200];
 	sqlite3_stmt *st;
-	struct fal_batch b;
 	enum fal_err rc;
-	int r;
 
 	snprintf(sql, sizeof(sql), "SELECT %s FROM batches ORDER BY seq DESC "
 		 "LIMIT ?", batch_cols);
 	pthread_mutex_lock(&sq(s)->lock);
 	if ((rc = prep(sq(s)->db, sql, &st)) == FAL_OK) {
 		sqlite3_bind_int64(st, 1, limit);
-		while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-			read_batch(st, &b);
-			if (cb(ctx, &b) != 0)
-				break;
-		}
-		if (r != SQLITE_ROW && r != SQLITE_DONE)
-			rc = db_err(r);
-		sqlite3_finalize(st);
+		rc = each_row(st, batch_row, &l);
 	}
 	pthread_mutex_unlock(&sq(s)->lock);
 	return rc;
@@ -314,6 +339,17 @@ read_device(sqlite3_stmt *st, struct fal_batch_device *d)
 	d->lookup_url = col_text(st, 9);
 }
 
+/* each_row's step of a device listing. */
+static int
+device_row(sqlite3_stmt *st, void *arg)
+{
+	const struct listing *l = arg;
+	struct fal_batch_device d;
+
+	read_device(st, &d);
+	return ((fal_device_cb)l->cb)(l->ctx, &d);
+}
+
 /* Lists the devices of batch seq that q selects. */
 static enum fal_err
 list_devices(sqlite3 *db, long long seq, const struct fal_device_query *q,
@@ -323,10 +359,9 @@ list_devices(sqlite3 *db, long long seq, const struct fal_device_query *q,
 		"message, attempts, device_pin, lookup_state, lookup_url "
 		"FROM devices WHERE seq = ?1 AND row > ?2 AND (?3 < 0 OR "
 		"state = ?3 OR (?3 = 0 AND state = 3)) ORDER BY row LIMIT ?4";
-	struct fal_batch_device d;
+	struct listing l = { (void *)cb, ctx };
 	sqlite3_stmt *st;
 	enum fal_err rc;
-	int r;
 
 	if ((rc = prep(db, sql, &st)) != FAL_OK)
 		return rc;
@@ -334,15 +369,7 @@ list_devices(sqlite3 *db, long long seq, const struct fal_device_query *q,
 	sqlite3_bind_int64(st, 2, q->after);
 	sqlite3_bind_int(st, 3, q->state);
 	sqlite3_bind_int64(st, 4, q->limit > 0 ? q->limit : -1);
-	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-		read_device(st, &d);
-		if (cb(ctx, &d) != 0)
-			break;
-	}
-	if (r != SQLITE_ROW && r != SQLITE_DONE)
-		rc = db_err(r);
-	sqlite3_finalize(st);
-	return rc;
+	return each_row(st, device_row, &l);
 }
 
 static enum fal_err
@@ -665,6 +692,18 @@ sq_complete(struct fal_store *s, const struct fal_batch_job *job,
 	return rc;
 }
 
+/* each_row's step of the pending counts. */
+static int
+count_row(sqlite3_stmt *st, void *arg)
+{
+	long *counts = arg;
+	enum fal_provider_id p = fal_provider_lookup(col_text(st, 0));
+
+	if (p < FAL_PROVIDER__MAX)
+		counts[p] = sqlite3_column_int64(st, 1);
+	return 0;
+}
+
 static enum fal_err
 sq_pending(struct fal_store *s, long counts[FAL_PROVIDER__MAX])
 {
@@ -672,20 +711,11 @@ sq_pending(struct fal_store *s, long counts[FAL_PROVIDER__MAX])
 		"WHERE state = 0 GROUP BY provider";
 	sqlite3_stmt *st;
 	enum fal_err rc;
-	int r;
 
 	memset(counts, 0, sizeof(long) * FAL_PROVIDER__MAX);
 	pthread_mutex_lock(&sq(s)->lock);
-	if ((rc = prep(sq(s)->db, sql, &st)) == FAL_OK) {
-		while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-			enum fal_provider_id p = fal_provider_lookup(col_text(st, 0));
-			if (p < FAL_PROVIDER__MAX)
-				counts[p] = sqlite3_column_int64(st, 1);
-		}
-		if (r != SQLITE_DONE)
-			rc = db_err(r);
-		sqlite3_finalize(st);
-	}
+	if ((rc = prep(sq(s)->db, sql, &st)) == FAL_OK)
+		rc = each_row(st, count_row, counts);
 	pthread_mutex_unlock(&sq(s)->lock);
 	return rc;
 }
