@@ -207,6 +207,25 @@ def grape_seeds():
             bytes([0]) + b"u-1\0https://pbx.example.com/p?a=1&b=\"x\""]
 
 
+def batch_seeds():
+    dev = {"provider": "snom", "mac": MAC, "url": "https://pbx.example.com/p/"}
+    js = json.dumps({"action": "register", "devices": [
+        dev, {"provider": "gigaset", "mac": "00-01-E3-11-22-33",
+              "url": "https://p/", "crc": "AB12"},
+        {"provider": "ymcs", "mac": "00-15-65-11-22-33", "url": "https://p/",
+         "sn": "8012"}, dict(dev, mac="ac:de:48:23:45:67")]}).encode()
+    csv = (b"\xef\xbb\xbfprovider,mac,url,sn,crc\r\n"
+           b"snom,AC-DE-48-23-45-67,\"https://p/a,b\",,\r\n"
+           b"gigaset,00-01-E3-11-22-33,https://p/,,ab12\r\n"
+           b"ymcs,ZZ,https://p/,\"8\"\"1\",\r\n")
+    return [bytes([0, 0]) + js,
+            bytes([0, 2]) + b'{"action":"deregister","devices":[{"provider":"snom","mac":"x"}]}',
+            bytes([1, 1]) + csv,
+            bytes([1, 2]) + b"mac,provider\nAC-DE-48-23-45-67,snom\n",
+            bytes([1, 0]) + b"provider,mac\nsnom,\"open\n",
+            bytes([1, 9]) + b"provider,mac,colour\n"]
+
+
 def write(target, seeds):
     d = os.path.join(HERE, "corpus", target)
     os.makedirs(d, exist_ok=True)
@@ -225,6 +244,7 @@ def main():
     write("config", config_seeds())
     write("ymcs", ymcs_seeds())
     write("grape", grape_seeds())
+    write("batch", batch_seeds())
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@
 #include <cmocka.h>
 
 #define FAL_FUZZ_REPLAY
+#include "../fuzz/fuzz_batch.c"
 #include "../fuzz/fuzz_config.c"
 #include "../fuzz/fuzz_grape.c"
 #include "../fuzz/fuzz_request.c"
@@ -118,6 +119,13 @@ test_replay_grape(void **state)
 	assert_true(replay("grape", fuzz_grape) > 0);
 }
 
+static void
+test_replay_batch(void **state)
+{
+	(void)state;
+	assert_true(replay("batch", fuzz_batch) > 0);
+}
+
 int
 main(void)
 {
@@ -127,6 +135,7 @@ main(void)
 		cmocka_unit_test(test_replay_config),
 		cmocka_unit_test(test_replay_ymcs),
 		cmocka_unit_test(test_replay_grape),
+		cmocka_unit_test(test_replay_batch),
 	};
 
 	return cmocka_run_group_tests_name("fuzz_replay", tests, NULL, NULL);
