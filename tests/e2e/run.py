@@ -203,7 +203,10 @@ def main():
     if args.cls or args.jobs <= 1 or len(units) <= 1:
         passed, failed = run_here(suite)
     else:
+        t0 = time.monotonic()
         passed, failed = run_parallel(units, build, args.jobs)
+        print("e2e: %d classes, %d at a time, in %.1f s"
+              % (len(units), args.jobs, time.monotonic() - t0))
         if broken:
             p, f = run_here(unittest.TestSuite(broken))
             passed, failed = passed + p, failed + f
