@@ -175,6 +175,19 @@ xml_fill(const char *head, const char *unit, const char *tail)
 	return t;
 }
 
+/* head, unit count times, tail: an answer at one of the codec's caps. */
+static struct text
+xml_count(const char *head, const char *unit, size_t count, const char *tail)
+{
+	struct text t = text_new();
+
+	put(&t, head);
+	for (size_t i = 0; i < count; i++)
+		put(&t, unit);
+	put(&t, tail);
+	return t;
+}
+
 /* depth times open, then depth times close, between head and tail. */
 static struct text
 nested(const char *head, const char *open, const char *close,
@@ -240,6 +253,9 @@ main(void)
 		{ "xml: many comments", xml_fill(XHEAD "<value><string>", "<!---->", "</string></value>" XTAIL), read_xmlrpc },
 		{ "xml: deep nesting", nested(XHEAD, "<value><struct>", "</struct></value>", XTAIL), read_xmlrpc },
 		{ "xml: whitespace", xml_fill(XHEAD, " \n", XTAIL), read_xmlrpc },
+		{ "xml: 2,044 items (cap)", xml_count(XHEAD, "<value><string>x</string></value>", 2044, XTAIL), read_xmlrpc },
+		{ "xml: 64 KiB text (cap)", xml_count(XHEAD "<value><string>", "xxxxxxxxxxxxxxxx", 4096, "</string></value>" XTAIL), read_xmlrpc_refusal },
+		{ "xml: 64 KiB entities (cap)", xml_count(XHEAD "<value><string>", "&amp;&#x41;&lt;", 4096, "</string></value>" XTAIL), read_xmlrpc_refusal },
 		{ "json: many settings", xml_fill("[", "{\"uuid\":\"u\",\"param_name\":\"p\"},", "{}]"), read_settings },
 		{ "json: many keys", xml_fill("{\"message\":\"m\"", ",\"k\":1", "}"), read_hawk_error },
 		{ "json: long message", xml_fill("{\"message\":\"", "xxxxxxxxxxxxxxxx", "\"}"), read_hawk_error },

@@ -277,6 +277,8 @@ mask_form(char *buf, size_t *len, const char *form)
 		w += flen < mlen ? flen : mlen;
 		r += keep + flen;
 	}
+	if (w == r)             /* nothing masked: nothing to move */
+		return;
 	memmove(buf + w, buf + r, *len - r);
 	*len = w + (*len - r);
 	buf[*len] = '\0';

@@ -148,6 +148,20 @@ is_space(char c)
 #define MARKUP_OTHER_MAX 1024
 
 /*
+ * Elements an answer may hold.  Every answer of SPEC §2.1 and §2.4 is
+ * about one device: [boolean, a string or a small struct], some dozens
+ * of elements.  Each is a node mxml allocates: 100,000 cost 20 to 90 ms.
+ */
+#define ELEMENTS_MAX 4096
+
+/*
+ * The longest run of text, or markup, an answer may hold.  mxml grows its
+ * token buffer 1 KiB at a time, a copy each time: a 1 MiB text costs half
+ * a gigabyte of copying.  Vendors' messages are a line.
+ */
+#define RUN_MAX (64 * 1024)
+
+/*
  * Where the markup that starts at p (just after its '<') ends: just
  * past the terminator its kind calls for, or NULL when it never does.
  */
@@ -191,29 +205,32 @@ start_tag_end(const char *p, const char *end)
 
 /*
  * Whether the len bytes at xml are markup fit to hand to mxml: no start
- * tag with attributes, at most MARKUP_OTHER_MAX comments, CDATA sections,
- * processing instructions and declarations, every markup closed.
- * XML-RPC answers carry no attributes, and mxml 3.x compares each
- * attribute with all the earlier ones of its element: 40,000 of them cost
- * seconds of CPU.  Nor do they carry thousands of comments or CDATA
- * sections, each a node mxml allocates: 80,000 cost tens of
- * milliseconds.  One linear pass, before mxml sees a byte.
+ * tag with attributes, at most ELEMENTS_MAX elements and MARKUP_OTHER_MAX
+ * comments, CDATA sections, processing instructions and declarations, no
+ * text or markup longer than RUN_MAX, every markup closed.  XML-RPC answers carry no attributes, and mxml 3.x
+ * compares each attribute with all the earlier ones of its element:
+ * 40,000 of them cost seconds of CPU.  Nor do they carry thousands of
+ * elements, comments or CDATA sections, each a node mxml allocates:
+ * 100,000 cost tens of milliseconds.  One linear pass, before mxml sees a
+ * byte.
  */
 static bool
 plain_markup(const char *xml, size_t len)
 {
-	const char *p = xml, *end = xml + len;
-	size_t others = 0;
+	const char *p = xml, *end = xml + len, *next, *start;
+	size_t others = 0, elements = 0;
 
-	while ((p = memchr(p, '<', (size_t)(end - p))) != NULL) {
-		p++;
+	while ((next = memchr(p, '<', (size_t)(end - p))) != NULL) {
+		if (next - p > RUN_MAX)
+			return false;
+		start = p = next + 1;
 		if (p < end && *p == '/')
 			p = markup_end(p, end);
 		else if (p < end && (*p == '!' || *p == '?'))
 			p = ++others > MARKUP_OTHER_MAX ? NULL : markup_end(p, end);
 		else
-			p = start_tag_end(p, end);
-		if (p == NULL)
+			p = ++elements > ELEMENTS_MAX ? NULL : start_tag_end(p, end);
+		if (p == NULL || p - start > RUN_MAX)
 			return false;
 	}
 	return true;

@@ -751,6 +751,63 @@ test_answer_attributes_refused_before_mxml(void **state)
 	free(doc);
 }
 
+/* A message of 64 KiB is read; one byte more is refused unread. */
+static void
+test_answer_long_text_refused_before_mxml(void **state)
+{
+	static const char head[] = HEAD FALSE_V "<value><string>";
+	static const char tail[] = "</string></value>" TAIL;
+	char *doc = malloc(sizeof(head) + 65537 + sizeof(tail));
+	struct fal_xmlrpc_answer a;
+
+	(void)state;
+	assert_non_null(doc);
+	for (size_t n = 65536; n <= 65537; n++) {
+		strcpy(doc, head);
+		memset(doc + strlen(head), 'x', n);
+		strcpy(doc + strlen(head) + n, tail);
+		mxml_loads = 0;
+		if (n == 65536) {
+			assert_int_equal(parse(doc, &a), FAL_OK);
+			assert_int_equal(strlen(a.message), n);
+			fal_xmlrpc_answer_free(&a);
+			assert_int_equal(mxml_loads, 1);
+		} else {
+			expect_unknown(doc);
+			assert_int_equal(mxml_loads, 0);
+		}
+	}
+	free(doc);
+}
+
+/* Answers are about one device: more than 4096 elements are refused unread. */
+static void
+test_answer_many_elements_refused_before_mxml(void **state)
+{
+	static const char item[] = "<value><string>x</string></value>";
+	char *doc = malloc(strlen(HEAD TRUE_V TAIL) + 2100 * strlen(item) + 1);
+	char *p;
+
+	(void)state;
+	assert_non_null(doc);
+	/* HEAD TRUE_V TAIL hold 8 elements, each item 2. */
+	for (int n = 2044; n <= 2045; n++) {
+		p = doc + sprintf(doc, "%s", HEAD TRUE_V);
+		for (int i = 0; i < n; i++)
+			p += sprintf(p, "%s", item);
+		strcpy(p, TAIL);
+		mxml_loads = 0;
+		if (n == 2044) {
+			expect_answer(doc, true, "x");
+			assert_int_equal(mxml_loads, 1);
+		} else {
+			expect_unknown(doc);
+			assert_int_equal(mxml_loads, 0);
+		}
+	}
+	free(doc);
+}
+
 /*
  * A few comments, CDATA sections or declarations are fine; thousands (each
  * a node mxml allocates, tens of ms for 80,000) are refused unread.
@@ -805,7 +862,7 @@ test_answer_markup_kinds_accepted(void **state)
 static void
 test_answer_deep_nesting(void **state)
 {
-	enum { DEPTH = 100000 };
+	enum { DEPTH = 2000, DEEPER = 100000 };
 	static const char open[] = "<value><struct>";
 	static const char close[] = "</struct></value>";
 	size_t olen = sizeof(open) - 1, clen = sizeof(close) - 1;
@@ -814,18 +871,28 @@ test_answer_deep_nesting(void **state)
 	size_t i;
 
 	(void)state;
-	doc = malloc(head + DEPTH * (olen + clen) + tail + 1);
+	doc = malloc(head + DEEPER * (olen + clen) + tail + 1);
 	assert_non_null(doc);
-	p = doc;
-	memcpy(p, HEAD TRUE_V, head);
-	p += head;
-	for (i = 0; i < DEPTH; i++, p += olen)
-		memcpy(p, open, olen);
-	for (i = 0; i < DEPTH; i++, p += clen)
-		memcpy(p, close, clen);
-	memcpy(p, TAIL, tail + 1);
-	/* a deep struct as the second value is still just "not a string" */
-	expect_answer(doc, true, "");
+	for (size_t depth = DEPTH; depth <= DEEPER; depth += DEEPER - DEPTH) {
+		p = doc;
+		memcpy(p, HEAD TRUE_V, head);
+		p += head;
+		for (i = 0; i < depth; i++, p += olen)
+			memcpy(p, open, olen);
+		for (i = 0; i < depth; i++, p += clen)
+			memcpy(p, close, clen);
+		memcpy(p, TAIL, tail + 1);
+		mxml_loads = 0;
+		if (depth == DEPTH) {
+			/* a deep struct as the second value is still just
+			 * "not a string" */
+			expect_answer(doc, true, "");
+		} else {
+			/* 200,000 elements: refused before mxml builds them */
+			expect_unknown(doc);
+			assert_int_equal(mxml_loads, 0);
+		}
+	}
 	/* the same, never closed */
 	expect_unknown_len(doc, head + DEPTH * olen);
 	/* deep nesting where the boolean belongs */
@@ -1034,6 +1101,8 @@ main(void)
 		cmocka_unit_test(test_answer_attributes_refused_before_mxml),
 		cmocka_unit_test(test_answer_markup_kinds_accepted),
 		cmocka_unit_test(test_answer_many_comments_refused_before_mxml),
+		cmocka_unit_test(test_answer_many_elements_refused_before_mxml),
+		cmocka_unit_test(test_answer_long_text_refused_before_mxml),
 		cmocka_unit_test(test_answer_errors_are_quiet),
 		cmocka_unit_test_setup(test_call_posts_and_parses, reset_fake),
 		cmocka_unit_test_setup(test_call_http_status, reset_fake),
