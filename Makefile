@@ -34,7 +34,7 @@ all: deps-build
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c $< -o $@
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
 $(BUILD)/libfalconieri.a: $(LIB_OBJ)
 	$(AR) rcs $@ $^
@@ -168,6 +168,14 @@ bench-parse:
 
 .PHONY: bench bench-parse bench-batch
 
+# The Debian package, built from a copy of the checkout (scripts/deb.sh):
+# build/deb/falconieri_VERSION_ARCH.deb, checked by lintian.
+deb:
+	@sh scripts/deps.sh deb
+	@sh scripts/deb.sh build/deb
+
+.PHONY: deb
+
 # The demo: nginx on 127.0.0.1:8080, Falconieri, and the vendor simulators.
 run: deps
 	@$(MAKE) --no-print-directory $(BUILD)/falconieri
@@ -183,9 +191,11 @@ check-fresh:
 
 .PHONY: check-fresh
 
-# Installed paths.  The examples name /usr/local/bin/falconieri and
-# /usr/local/lib/falconieri: installed, they name PREFIX's instead.
-BINDIR    := $(PREFIX)/bin
+# Installed paths.  The examples name /usr/local/bin/falconieri,
+# /usr/local/lib/falconieri and /opt/falconieri/conf.json: installed, they
+# name BINDIR's, PREFIX's and CONFFILE's instead (debian/rules sets them).
+BINDIR    ?= $(PREFIX)/bin
+CONFFILE  ?= /opt/falconieri/conf.json
 MAN8DIR   := $(PREFIX)/share/man/man8
 DOCDIR    := $(PREFIX)/share/doc/falconieri
 EXDIR     := $(DOCDIR)/examples
@@ -198,7 +208,8 @@ EXAMPLES  := lighttpd-falconieri.conf lighttpd-falconieri-cgi.conf \
 SCRIPTS   := spawn-fcgi.sh falconieri.cgi
 SUBST     := sed -e 's|/usr/local/bin/falconieri|$(BINDIR)/falconieri|g' \
                  -e 's|/usr/local/lib/falconieri|$(LIBEXEC)|g' \
-                 -e 's|/usr/local/share/falconieri/www|$(WWWDIR)|g'
+                 -e 's|/usr/local/share/falconieri/www|$(WWWDIR)|g' \
+                 -e 's|/opt/falconieri/conf.json|$(CONFFILE)|g'
 
 # Installs the etc/ files $(1) into folder $(2) with mode $(3), through SUBST.
 install_etc = for f in $(1); do \

@@ -84,6 +84,16 @@ need_cmd npm npm
 # The operator page's browser tests (tests/e2e/test_page*.py): Debian's
 # chromium, driven by playwright-core from npm (make browser-deps).
 need_pkg chromium
+# The Debian package (make deb; tests/e2e/test_deb.py builds, checks and
+# installs it): the packaging tools, and adduser, which it depends on.
+deb_tools() {
+	need_pkg build-essential
+	need_pkg debhelper
+	need_pkg devscripts
+	need_pkg lintian
+	need_pkg adduser
+}
+deb_tools
 
 # What some targets need besides, by argument: `deps.sh fuzz` (make fuzz:
 # clang and its libFuzzer runtime), `deps.sh valgrind` (make
