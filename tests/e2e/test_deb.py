@@ -5,10 +5,11 @@ line by hand (there may be no systemd as PID 1) behind nginx with the
 installed snippet, then upgraded from a previous version with an edited
 conffile, removed and purged.
 
-The package is a machine-wide thing: a lock file serialises the runs of
-this file on the machine (other checkouts may run it at the same time),
-a falconieri package installed before the tests is left alone (the tests
-refuse to run), and the package is purged at the end, also on failure.
+The package is a machine-wide thing: a lock file serialises the classes
+that install it (run.py runs each class in a process of its own, and
+other checkouts may run these tests at the same time), a falconieri
+package installed before them is left alone (they refuse to run), and
+each purges it at its end, also on failure.
 """
 
 import fcntl
@@ -30,7 +31,7 @@ import harness
 from harness import ROOT, free_port
 
 DEBDIR = os.path.join(ROOT, "build", "deb")
-LOCK = "/run/lock/falconieri-deb-test.lock"
+MACHINE_LOCK = "/run/lock/falconieri-deb-test.lock"
 CONF = "/etc/falconieri/conf.json"
 STATE = "/var/lib/falconieri"
 SNIPPET = "/etc/nginx/snippets/falconieri.conf"
@@ -41,7 +42,7 @@ STORE = "sqlite:/var/lib/falconieri/batches.db"
 ENV = {"PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
        "DEBIAN_FRONTEND": "noninteractive", "LC_ALL": "C.UTF-8"}
 
-# What setUpModule made: the lock, the two packages, a temporary folder.
+# What setUpModule made: the two packages, a temporary folder.
 pkg = {}
 
 
@@ -90,10 +91,11 @@ def purge():
         ok(dpkg("--purge", "falconieri"), "dpkg -P falconieri")
 
 
-def lock():
-    """Takes the machine-wide lock of these tests (waits up to 30 min)."""
-    fd = os.open(LOCK, os.O_RDWR | os.O_CREAT, 0o644)
-    end = time.monotonic() + 1800
+def lock(path, what):
+    """Takes the lock file path (waits up to 800 s, less than run.py gives
+    a class); returns its descriptor."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    end = time.monotonic() + 800
     while True:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -101,8 +103,56 @@ def lock():
         except BlockingIOError:
             if time.monotonic() > end:
                 os.close(fd)
-                raise AssertionError("%s held for 30 min" % LOCK)
+                raise AssertionError("%s: %s held for 800 s" % (what, path))
             time.sleep(1)
+
+
+def take_machine():
+    """The machine-wide lock of the installing tests; refuses a machine
+    where a falconieri package is installed (not by these tests)."""
+    fd = lock(MACHINE_LOCK, "the package tests of another run")
+    if status() != "not-installed":
+        os.close(fd)
+        raise AssertionError(
+            "a falconieri package (%s) is installed on this machine: the "
+            "tests would replace it (remove it with dpkg -P falconieri "
+            "first)" % status())
+    return fd
+
+
+def release_machine(fd):
+    """Purges the package, then lets the next run have the machine."""
+    try:
+        purge()
+    finally:
+        os.close(fd)
+
+
+class MachineTest(unittest.TestCase):
+    """A test class that installs the package: it holds the machine lock
+    from setUpClass to tearDownClass, and purges the package at the end,
+    also when the class fails."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.machine = take_machine()
+        try:
+            super().setUpClass()
+            cls.prepare()
+        except BaseException:
+            release_machine(cls.machine)
+            raise
+
+    @classmethod
+    def prepare(cls):
+        """What the class sets up once the machine is its own."""
+
+    @classmethod
+    def tearDownClass(cls):
+        try:
+            super().tearDownClass()
+        finally:
+            release_machine(cls.machine)
 
 
 def build_previous(changes_version):
@@ -141,18 +191,17 @@ def deb_path(folder, ver):
 
 
 def setUpModule():
+    """Builds the packages once for all the classes (each class may run in
+    a process of its own: the first builds, the others find the build)."""
     if os.geteuid() != 0:
         raise AssertionError("the package tests install a package: run "
                              "them as root")
     du.need("dpkg-buildpackage", "dch", "lintian", "nginx", "setpriv",
             "systemd-analyze")
-    pkg["lock"] = lock()
+    os.makedirs(DEBDIR, exist_ok=True)
+    fd = lock(os.path.join(os.path.dirname(DEBDIR), "deb.lock"),
+              "the package build")
     try:
-        if status() != "not-installed":
-            raise AssertionError(
-                "a falconieri package (%s) is installed on this machine: "
-                "the tests would replace it (remove it with dpkg -P "
-                "falconieri first)" % status())
         # lintian runs as a test of its own (TestDebBuild).
         ok(run(["sh", os.path.join(ROOT, "scripts", "deb.sh"), DEBDIR,
                 "--no-lintian"], cwd=ROOT, timeout=1200), "scripts/deb.sh")
@@ -161,21 +210,15 @@ def setUpModule():
                    "-S", "Version"]).stdout.strip()
         pkg["version"] = ver
         pkg["deb"] = deb_path(DEBDIR, ver)
-        pkg["tmp"] = tempfile.mkdtemp(prefix="falconieri-deb-")
         pkg["prev"] = build_previous(ver)
-    except BaseException:
-        tearDownModule()
-        raise
+    finally:
+        os.close(fd)
+    pkg["tmp"] = tempfile.mkdtemp(prefix="falconieri-deb-")
 
 
 def tearDownModule():
-    try:
-        purge()
-    finally:
-        if "tmp" in pkg:
-            shutil.rmtree(pkg["tmp"], ignore_errors=True)
-        if "lock" in pkg:
-            os.close(pkg.pop("lock"))
+    if "tmp" in pkg:
+        shutil.rmtree(pkg["tmp"], ignore_errors=True)
 
 
 def install(deb):
@@ -262,7 +305,7 @@ class TestDebBuild(unittest.TestCase):
                             % (so, packages, depends))
 
 
-class TestDebInstalled(du.DeployTest):
+class TestDebInstalled(MachineTest, du.DeployTest):
     """A fresh dpkg -i; the conffile filled in for the Snom simulator;
     falconieri.service's ExecStart run by hand as its User=; nginx with a
     server {} that includes the installed snippet (ports substituted, as
@@ -273,7 +316,6 @@ class TestDebInstalled(du.DeployTest):
 
     @classmethod
     def start(cls, sim, tmp):
-        purge()
         install(pkg["deb"])
         cls.shipped_conf = read(CONF)
         conf = du.conf_json(sim)
@@ -390,7 +432,7 @@ class TestDebInstalled(du.DeployTest):
                          .pw_name, "falconieri")
 
 
-class TestDebLifecycle(unittest.TestCase):
+class TestDebLifecycle(MachineTest):
     """The previous version installed and its conffile edited, the
     checkout's version installed over it, then dpkg -r and dpkg -P.  The
     steps run in the order of their names."""
@@ -398,8 +440,7 @@ class TestDebLifecycle(unittest.TestCase):
     EDIT = {"base_path": "/edited", "api_tokens": ["edited-token"]}
 
     @classmethod
-    def setUpClass(cls):
-        purge()
+    def prepare(cls):
         install(pkg["prev"])
         cls.edited = edit_conf(lambda c: c.update(cls.EDIT))
         cls.data = os.path.join(STATE, "data-of-the-operator")
