@@ -1,9 +1,9 @@
 #!/bin/sh
 # Installs the Debian packages Falconieri needs to build, test and run its
 # demo.  A no-op when everything is present; needs root otherwise.
-# Usage: scripts/deps.sh [build | fuzz | valgrind | bench | fresh ...];
+# Usage: scripts/deps.sh [build | deb | fuzz | valgrind | bench | fresh ...];
 # `build` (what plain `make` runs) stops after the packages the compile
-# needs.
+# needs, `deb` (make deb) after those and the packaging tools.
 set -e
 
 wanted=""
@@ -65,6 +65,18 @@ need_pkg libsqlite3-dev
 need_pkg libcsv-dev
 [ "${1:-}" = build ] && install_wanted
 
+# The Debian package (`deps.sh deb`: make deb wants only these and the
+# above; tests/e2e/test_deb.py builds, checks and installs it): the
+# packaging tools, and adduser, which the package depends on.
+deb_tools() {
+	need_pkg build-essential
+	need_pkg debhelper
+	need_pkg devscripts
+	need_pkg lintian
+	need_pkg adduser
+}
+[ "${1:-}" = deb ] && deb_tools && install_wanted
+
 # The demo and the tests.  ca-certificates: TLS to the npm registry.
 need_pkg ca-certificates
 need_cmd nginx nginx-light
@@ -84,15 +96,6 @@ need_cmd npm npm
 # The operator page's browser tests (tests/e2e/test_page*.py): Debian's
 # chromium, driven by playwright-core from npm (make browser-deps).
 need_pkg chromium
-# The Debian package (make deb; tests/e2e/test_deb.py builds, checks and
-# installs it): the packaging tools, and adduser, which it depends on.
-deb_tools() {
-	need_pkg build-essential
-	need_pkg debhelper
-	need_pkg devscripts
-	need_pkg lintian
-	need_pkg adduser
-}
 deb_tools
 
 # What some targets need besides, by argument: `deps.sh fuzz` (make fuzz:
