@@ -367,6 +367,15 @@ class TestDebInstalled(MachineTest, du.DeployTest):
             self.assertTrue(os.path.isfile(
                 "/usr/share/falconieri/www/index.html"))
 
+    # The snippet is nginx/falconieri.conf's server block, so what the
+    # other tests prove of that file holds for the package too.
+    def test_snippet_made_from_the_repository_config(self):
+        r = ok(run(["sh", os.path.join(ROOT, "scripts", "nginx-snippet.sh"),
+                    os.path.join(ROOT, "nginx", "falconieri.conf")]),
+               "nginx-snippet.sh")
+        self.assertEqual(read(SNIPPET), r.stdout)
+        self.assertNotIn("listen", r.stdout.replace("# ", ""))
+
     # conf.json: a conffile, 0640 root:falconieri, the batch store in
     # /var/lib/falconieri; the snippet is a conffile too.
     def test_conffiles(self):
