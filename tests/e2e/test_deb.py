@@ -374,7 +374,11 @@ class TestDebInstalled(MachineTest, du.DeployTest):
                     os.path.join(ROOT, "nginx", "falconieri.conf")]),
                "nginx-snippet.sh")
         self.assertEqual(read(SNIPPET), r.stdout)
-        self.assertNotIn("listen", r.stdout.replace("# ", ""))
+        words = [line.split()[0] for line in r.stdout.splitlines()
+                 if line.strip() and not line.lstrip().startswith("#")]
+        self.assertIn("location", words)
+        self.assertNotIn("listen", words)
+        self.assertNotIn("upstream", words)
 
     # conf.json: a conffile, 0640 root:falconieri, the batch store in
     # /var/lib/falconieri; the snippet is a conffile too.
