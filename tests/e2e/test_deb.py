@@ -94,6 +94,7 @@ def purge():
 def lock(path, what):
     """Takes the lock file path (waits up to 800 s, less than run.py gives
     a class); returns its descriptor."""
+    os.makedirs(os.path.dirname(path), exist_ok=True)
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     end = time.monotonic() + 800
     while True:
