@@ -271,6 +271,20 @@ class TestDebBuild(unittest.TestCase):
         self.assertEqual((r.returncode, tags), (0, []),
                          r.stdout + r.stderr)
 
+    # Build-Depends names every development package the compile needs
+    # (the build part of scripts/deps.sh) but cmocka, for the unit tests,
+    # which the package build does not run.
+    def test_build_depends_follow_deps_sh(self):
+        deps = read(os.path.join(ROOT, "scripts", "deps.sh"))
+        compile_part = deps[:deps.index('[ "${1:-}" = build ]')]
+        wanted = set(re.findall(r"^need_pkg (lib\S+-dev)$", compile_part,
+                                re.M)) - {"libc6-dev", "libcmocka-dev"}
+        self.assertIn("libcurl4-openssl-dev", wanted)
+        control = read(os.path.join(ROOT, "debian", "control"))
+        field = re.search(r"^Build-Depends:(.*?)^\S", control, re.M | re.S)
+        names = set(re.findall(r"[a-z0-9][a-z0-9+.-]+", field.group(1)))
+        self.assertEqual(wanted - names, set())
+
     # An override must say why, in a comment right above it.
     def test_lintian_overrides_commented(self):
         folder = os.path.join(ROOT, "debian")
@@ -326,8 +340,7 @@ class TestDebInstalled(MachineTest, du.DeployTest):
         fport = free_port()
         line = du.substitute(unit_values("falconieri.service",
                                          "ExecStart")[-1],
-                             (("127.0.0.1:9000", "127.0.0.1:%d" % fport),
-                              ("--workers 16", "--workers 4")))
+                             (("127.0.0.1:9000", "127.0.0.1:%d" % fport),))
         user = unit_values("falconieri.service", "User")[-1]
         cls.falconieri = du.Proc(as_user(user, shlex.split(line)),
                                  os.path.join(tmp, "falconieri.log"),
