@@ -434,8 +434,8 @@ class TestDebInstalled(MachineTest, du.DeployTest):
     def test_units_pass_the_conffile(self):
         for name in ("falconieri.service", "falconieri-socket.service"):
             line = unit_values(name, "ExecStart")[-1]
-            self.assertTrue(line.startswith("/usr/sbin/falconieri -c %s "
-                                            % CONF), line)
+            self.assertEqual(shlex.split(line)[:3],
+                             ["/usr/sbin/falconieri", "-c", CONF])
             self.assertEqual(unit_values(name, "StateDirectory"),
                              ["falconieri"])
 
