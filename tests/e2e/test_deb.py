@@ -407,6 +407,26 @@ class TestDebInstalled(MachineTest, du.DeployTest):
                          (0o640, 0, "falconieri"))
         self.assertEqual(json.loads(self.shipped_conf)["batch_store"], STORE)
 
+    # The service keeps its batches where the shipped conf.json says,
+    # /var/lib/falconieri, writing there as falconieri; a batch posted
+    # through the snippet reaches the simulator.
+    def test_batch_stored_in_var_lib(self):
+        body = {"action": "register", "devices": [
+            {"provider": "snom", "mac": du.MAC, "url": du.URL}]}
+        st, hdrs, raw, js = self.req("POST", "/batches", body, du.auth())
+        self.assertEqual(st, 202, raw)
+        end = time.monotonic() + 60
+        while js.get("state") != "done" and time.monotonic() < end:
+            time.sleep(0.2)
+            st, _, raw, js = du.request(self.port, "GET", hdrs["location"],
+                                        headers=du.auth())
+            self.assertEqual(st, 200, raw)
+        self.assertEqual((js["state"], js["succeeded"]), ("done", 1), raw)
+        self.assertEqual(self.sim.registry, {du.MAC12: du.URL})
+        db = os.path.join(STATE, "batches.db")
+        self.assertEqual(pwd.getpwuid(os.stat(db).st_uid).pw_name,
+                         "falconieri")
+
     def test_system_user(self):
         user = pwd.getpwnam("falconieri")
         self.assertLess(user.pw_uid, 1000)
