@@ -377,9 +377,11 @@ class TestDebInstalled(MachineTest, du.DeployTest):
         for name in UNITS:
             self.assertTrue(os.path.isfile(os.path.join(UNITDIR, name)), name)
         self.assertTrue(os.path.isfile(SNIPPET))
-        if os.path.isdir(os.path.join(ROOT, "www")):
-            self.assertTrue(os.path.isfile(
-                "/usr/share/falconieri/www/index.html"))
+        page = sorted(f for f in os.listdir(os.path.join(ROOT, "www"))
+                      if f.endswith((".html", ".mjs", ".css", ".svg")))
+        self.assertIn("index.html", page)
+        self.assertEqual(sorted(os.listdir("/usr/share/falconieri/www")),
+                         page)
 
     # The snippet is nginx/falconieri.conf's server block, so what the
     # other tests prove of that file holds for the package too.
@@ -426,6 +428,21 @@ class TestDebInstalled(MachineTest, du.DeployTest):
         db = os.path.join(STATE, "batches.db")
         self.assertEqual(pwd.getpwuid(os.stat(db).st_uid).pw_name,
                          "falconieri")
+
+    # The operator page: the repository's www/ as installed, through the
+    # snippet, with the types and the policy the page needs.
+    def test_operator_page(self):
+        for path, name, ctype in (("/", "index.html", "text/html"),
+                                  ("/app.mjs", "app.mjs", "text/javascript"),
+                                  ("/app.css", "app.css", "text/css")):
+            st, hdrs, body, _ = du.request(self.port, "GET", path)
+            self.assertEqual(st, 200, path)
+            self.assertTrue(hdrs["content-type"].startswith(ctype),
+                            (path, hdrs))
+            self.assertIn("connect-src 'self'",
+                          hdrs.get("content-security-policy", ""))
+            with open(os.path.join(ROOT, "www", name), "rb") as f:
+                self.assertEqual(body, f.read(), path)
 
     def test_system_user(self):
         user = pwd.getpwnam("falconieri")
