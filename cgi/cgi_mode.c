@@ -1,8 +1,10 @@
 /* cgi_mode.c - see cgi_mode.h. */
 #include "cgi_mode.h"
 
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "../lib/http.h"
 #include "../lib/log.h"
@@ -46,6 +48,21 @@ drain_body(long long consumed)
 	}
 }
 
+/*
+ * Whether the web server has stopped reading the answer: its client gave
+ * up and it closed our standard output (a pipe then polls POLLERR, a
+ * socket POLLHUP).  Never blocks.
+ */
+static bool
+stdout_gone(void *ctx)
+{
+	struct pollfd pfd = { .fd = STDOUT_FILENO, .events = 0 };
+
+	(void)ctx;
+	return poll(&pfd, 1, 0) > 0 &&
+	       (pfd.revents & (POLLERR | POLLHUP)) != 0;
+}
+
 static int
 stdout_write(void *ctx, const char *buf, size_t len)
 {
@@ -63,6 +80,7 @@ fal_cgi_run(const struct fal_config *cfg,
 		.envp = environ,
 		.read = stdin_read,
 		.write = stdout_write,
+		.gone = stdout_gone,
 		.ctx = &consumed,
 	};
 	int rc;

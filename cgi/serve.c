@@ -22,6 +22,7 @@ reason(int status)
 	case 404: return "Not Found";
 	case 405: return "Method Not Allowed";
 	case 413: return "Content Too Large";
+	case 499: return "Client Closed Request";  /* nobody reads it */
 	case 503: return "Service Unavailable";
 	default:  return "Internal Server Error";
 	}
@@ -93,6 +94,8 @@ fal_serve(const struct fal_config *cfg, struct fal_http *http,
 		.read_body = io->read,
 		.body_ctx = io->ctx,
 		.batches = batches,
+		.client_gone = io->gone,
+		.client_gone_ctx = io->ctx,
 	};
 
 	fal_api_handle(cfg, http, &req, &resp);

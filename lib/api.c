@@ -316,7 +316,9 @@ fal_api_handle(const struct fal_config *cfg, struct fal_http *http,
 	} else if (is_batch_route(route.kind)) {
 		req->batches->handle(req->batches->ctx, &route, method, req, resp);
 	} else {
+		fal_http_guard(http, req->client_gone, req->client_gone_ctx);
 		rc = handle_device(cfg, http, req, &route, method, resp);
+		fal_http_guard(http, NULL, NULL);
 	}
 	if (rc != FAL_OK)
 		answer_code(resp, rc);

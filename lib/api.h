@@ -6,6 +6,7 @@
 #ifndef FAL_API_H
 #define FAL_API_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include <cjson/cJSON.h>
@@ -46,6 +47,10 @@ struct fal_request {
 	long (*read_body)(void *ctx, char *buf, size_t len);
 	void *body_ctx;
 	const struct fal_batch_routes *batches;  /* NULL: batches off */
+	/* True when the client has gone: checked before each vendor call,
+	 * which is then not made (client_gone).  May be NULL. */
+	bool (*client_gone)(void *ctx);
+	void *client_gone_ctx;
 };
 
 struct fal_response {

@@ -57,6 +57,7 @@ static const struct {
 	[FAL_ERR_DUPLICATE_DEVICE] = { 400, "duplicate_device", NULL },
 	[FAL_ERR_BATCH_NOT_FOUND] = { 404, "batch_not_found", NULL },
 	[FAL_ERR_BATCH_STORE_UNAVAILABLE] = { 503, "batch_store_unavailable", NULL },
+	[FAL_ERR_CLIENT_GONE] = { 499, "client_gone", NULL },  /* nobody reads it */
 };
 
 int

@@ -39,6 +39,7 @@ enum fal_err {
 	FAL_ERR_DUPLICATE_DEVICE,      /* 400 duplicate_device (a batch row) */
 	FAL_ERR_BATCH_NOT_FOUND,       /* 404 batch_not_found */
 	FAL_ERR_BATCH_STORE_UNAVAILABLE,/* 503 batch_store_unavailable */
+	FAL_ERR_CLIENT_GONE,           /* 499 client_gone (nobody reads it) */
 	FAL_ERR__MAX
 };
 

@@ -29,6 +29,8 @@ struct fal_http {
 	CURLU *url;       /* url_text, parsed: see use_url() */
 	char *url_text;
 	char errbuf[CURL_ERROR_SIZE];
+	bool (*gone)(void *ctx);   /* see fal_http_guard */
+	void *gone_ctx;
 };
 
 /* A growing buffer that refuses to grow past max. */
@@ -481,6 +483,15 @@ fal_http_free(struct fal_http *http)
 	free(http);
 }
 
+void
+fal_http_guard(struct fal_http *http, bool (*gone)(void *ctx), void *ctx)
+{
+	if (http == NULL)
+		return;
+	http->gone = gone;
+	http->gone_ctx = ctx;
+}
+
 enum fal_err
 fal_http_do(struct fal_http *http, const struct fal_http_req *req,
 	    struct fal_http_resp *resp, struct fal_error *err)
@@ -493,6 +504,10 @@ fal_http_do(struct fal_http *http, const struct fal_http_req *req,
 
 	memset(resp, 0, sizeof(*resp));
 	http->errbuf[0] = '\0';
+	/* Every call of a dialogue: a client gone in between stops it. */
+	if (http->gone != NULL && http->gone(http->gone_ctx))
+		return fal_error_set(err, FAL_ERR_CLIENT_GONE,
+				     "the client has gone: no vendor call made");
 	if (use_url(http, req->url) < 0)
 		return fal_error_set(err, FAL_ERR_CONNECTION_FAILED,
 				     "URL not usable by curl");

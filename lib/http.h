@@ -47,10 +47,18 @@ struct fal_http *fal_http_new(const struct fal_config *cfg);
 void fal_http_free(struct fal_http *http);
 
 /*
+ * Until called again, every fal_http_do first asks gone(ctx) (when not
+ * NULL) and makes no call once it says the request's client has gone.
+ */
+void fal_http_guard(struct fal_http *http, bool (*gone)(void *ctx),
+		    void *ctx);
+
+/*
  * Performs req.  FAL_OK means an HTTP answer was read whole (any status);
  * otherwise err says FAL_ERR_CONNECTION_FAILED (DNS, connect, TLS,
  * timeout; message in curl's words) or FAL_ERR_READ_RESPONSE_FAILED (cut
- * off, reset, nothing or not HTTP, over FAL_HTTP_BODY_MAX).  resp must be
+ * off, reset, nothing or not HTTP, over FAL_HTTP_BODY_MAX) or
+ * FAL_ERR_CLIENT_GONE (nothing sent: see fal_http_guard).  resp must be
  * freed either way.
  */
 enum fal_err fal_http_do(struct fal_http *http, const struct fal_http_req *req,

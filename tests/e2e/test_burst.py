@@ -1,9 +1,8 @@
-"""Bursts and giving up (issue 12, SPEC §4 and §5), end to end through
-nginx: a burst larger than nginx's idle connections is served at once
-whatever the front end's keepalive; a request whose client gave up while it
-was queued never reaches the vendor (logged client_gone); SIGTERM with
-requests queued stops accepting at once, finishes the requests in flight
-and sends nothing that was queued to the vendor.
+"""Bursts (issue 12, SPEC §4 and §5), end to end through nginx: a burst
+larger than nginx's idle connections is served at once whatever the front
+end's keepalive; SIGTERM with requests queued stops accepting at once,
+finishes the requests in flight and sends nothing that was queued to the
+vendor.  Clients that give up: test_client_gone.py.
 """
 
 import os
@@ -20,6 +19,7 @@ import xmlrpc.client
 from fault_util import FaultServer
 from harness import (ROOT, Nginx, Stack, free_port, nginx_main_conf,
                      wait_port)
+from test_lifecycle import wait_for
 
 URL = "https://pbx.example.com/prov/"
 # Snom's answer to a registration, [true, ""]: the front gives it itself
@@ -64,21 +64,23 @@ class SiteNginx(Nginx):
 
 
 class VendorStack(Stack):
-    """Snom behind a FaultServer (self.front) that delays scripted calls;
-    Falconieri with `workers` (None: the default) behind nginx edited by
-    edit with `processes` workers."""
+    """vendor's simulator (Snom's by default) behind a FaultServer
+    (self.front) that delays scripted calls; Falconieri with `workers`
+    (None: the default) behind nginx edited by edit with `processes`
+    workers."""
 
-    def __init__(self, workers=None, edit=None, processes=2):
+    def __init__(self, workers=None, edit=None, processes=2, vendor="snom"):
         self.front = FaultServer()
         self.edit = edit
         self.processes = processes
-        super().__init__(config=self.conf, sims=("snom",), workers=workers)
+        self.vendor = vendor
+        super().__init__(config=self.conf, sims=(vendor,), workers=workers)
 
     def conf(self, sims):
-        self.front.set_upstream(sims["snom"].url)
+        self.front.set_upstream(sims[self.vendor].url)
         return {"timeout_ms": 20000,
-                "providers": {"snom": {"rpc_url":
-                                       self.front.url("/xmlrpc")}}}
+                "providers": {self.vendor: {"rpc_url":
+                                            self.front.url("/xmlrpc")}}}
 
     def start(self):
         super().start()
@@ -113,15 +115,6 @@ def put(stack, m, out, i, start=None, timeout=30):
     except Exception as e:  # noqa: BLE001 - reported by the test
         st = repr(e)
     out[i] = (st, time.monotonic())
-
-
-def wait_for(pred, timeout=10.0):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if pred():
-            return True
-        time.sleep(0.01)
-    return False
 
 
 def warm_up(stack, n=40):

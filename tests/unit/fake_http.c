@@ -139,6 +139,14 @@ record(const struct fal_http_req *req)
 		c->headers[h] = strdup(req->headers[h]);
 }
 
+void
+fal_http_guard(struct fal_http *http, bool (*gone)(void *ctx), void *ctx)
+{
+	(void)http;
+	(void)gone;
+	(void)ctx;
+}
+
 enum fal_err
 fal_http_do(struct fal_http *http, const struct fal_http_req *req,
 	    struct fal_http_resp *resp, struct fal_error *err)
