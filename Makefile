@@ -204,7 +204,8 @@ WWWDIR    := $(PREFIX)/share/falconieri/www
 UNITDIR   ?= $(PREFIX)/lib/systemd/system
 UNITS     := falconieri.service falconieri-socket.service falconieri.socket
 EXAMPLES  := lighttpd-falconieri.conf lighttpd-falconieri-cgi.conf \
-             apache-falconieri.conf apache-falconieri-cgi.conf
+             apache-falconieri.conf apache-falconieri-cgi.conf \
+             apache-falconieri-basic-auth.conf
 SCRIPTS   := spawn-fcgi.sh falconieri.cgi
 SUBST     := sed -e 's|/usr/local/bin/falconieri|$(BINDIR)/falconieri|g' \
                  -e 's|/usr/local/lib/falconieri|$(LIBEXEC)|g' \
@@ -225,6 +226,8 @@ install: all
 	$(SUBST) nginx/falconieri.conf >$(DESTDIR)$(EXDIR)/nginx-falconieri.conf
 	chmod 644 $(DESTDIR)$(EXDIR)/nginx-falconieri.conf
 	install -m 644 www/*.html www/*.mjs www/*.css www/*.svg $(DESTDIR)$(WWWDIR)/
+	install -m 644 nginx/falconieri-basic-auth.conf \
+		$(DESTDIR)$(EXDIR)/nginx-falconieri-basic-auth.conf
 	$(call install_etc,$(EXAMPLES),$(DESTDIR)$(EXDIR),644)
 	$(call install_etc,$(SCRIPTS),$(DESTDIR)$(EXDIR),755)
 	install -m 755 $(DESTDIR)$(EXDIR)/falconieri.cgi \

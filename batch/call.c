@@ -7,6 +7,7 @@
 #include "../lib/http.h"
 #include "../lib/mac.h"
 #include "../lib/metrics.h"
+#include "../lib/url.h"
 #include "../providers/provider.h"
 
 static void *
@@ -31,12 +32,17 @@ since_ms(const struct timespec *t0)
 	       (t1.tv_nsec - t0->tv_nsec) / 1000000;
 }
 
-/* The device job names, as the provider functions take it. */
+/*
+ * The device job names, as the provider functions take it: the URL with
+ * %25 sent as % (SPEC §1.1) written into url.
+ */
 static enum fal_err
-device_of(const struct fal_batch_job *job, struct fal_device *dev)
+device_of(const struct fal_batch_job *job, struct fal_device *dev,
+	  char url[FAL_URL_MAX + 1])
 {
 	memset(dev, 0, sizeof(*dev));
-	dev->url = job->url;
+	dev->sent_url = job->url;
+	dev->url = fal_url_decode_pct25(url, job->url);
 	dev->sn = job->sn[0] != '\0' ? job->sn : NULL;
 	memcpy(dev->crc, job->crc, sizeof(dev->crc));
 	return fal_mac_parse(job->mac, &dev->mac);
@@ -54,6 +60,7 @@ attempt(void *ctx, void *worker, const struct fal_batch_job *job,
 		.err = &out->err,
 	};
 	struct fal_device dev;
+	char url[FAL_URL_MAX + 1];
 	struct timespec t0;
 	enum fal_err rc;
 
@@ -62,7 +69,7 @@ attempt(void *ctx, void *worker, const struct fal_batch_job *job,
 		fal_error_set(&out->err, FAL_ERR_INTERNAL, NULL);
 		return;
 	}
-	if ((rc = device_of(job, &dev)) != FAL_OK) {
+	if ((rc = device_of(job, &dev, url)) != FAL_OK) {
 		out->err.code = rc;
 		return;
 	}

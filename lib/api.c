@@ -118,6 +118,50 @@ answer_pin(struct fal_response *resp, const struct fal_call *call)
 		answer_code(resp, FAL_ERR_INTERNAL);
 }
 
+/* The lookup state's wire word (SPEC §1.8). */
+static const char *const lookup_states[] = {
+	"registered",            /* FAL_LOOKUP_REGISTERED */
+	"not_registered",        /* FAL_LOOKUP_NOT_REGISTERED */
+	"registered_elsewhere",  /* FAL_LOOKUP_ELSEWHERE */
+};
+
+/*
+ * GET success: {"provider","mac","state","url"}, url null unless the
+ * vendor told it for a registered device.
+ */
+static void
+answer_lookup(struct fal_response *resp, const struct fal_call *call)
+{
+	cJSON *root = cJSON_CreateObject();
+	bool has_url = call->lookup_url != NULL &&
+		       call->lookup_state == FAL_LOOKUP_REGISTERED;
+
+	if (root == NULL ||
+	    !cJSON_AddStringToObject(root, "provider", resp->provider) ||
+	    !cJSON_AddStringToObject(root, "mac", resp->mac) ||
+	    !cJSON_AddStringToObject(root, "state",
+				     lookup_states[call->lookup_state]) ||
+	    !(has_url ? cJSON_AddStringToObject(root, "url", call->lookup_url)
+		      : cJSON_AddNullToObject(root, "url"))) {
+		cJSON_Delete(root);
+		root = NULL;
+	}
+	if (fal_response_json(resp, 200, root) != 0)
+		answer_code(resp, FAL_ERR_INTERNAL);
+}
+
+/* The provider function a method calls: register, deregister, look up. */
+static enum fal_err
+call_provider(const struct fal_provider *p, enum fal_method method,
+	      struct fal_call *call, const struct fal_device *dev)
+{
+	if (method == FAL_METHOD_PUT)
+		return p->register_device(call, dev);
+	if (method == FAL_METHOD_DELETE)
+		return p->deregister_device(call, dev);
+	return p->lookup_device(call, dev);
+}
+
 enum fal_err
 fal_request_body(const struct fal_request *req, size_t max, char **out,
 		 size_t *len)
@@ -150,10 +194,14 @@ fal_request_body(const struct fal_request *req, size_t max, char **out,
 	return FAL_OK;
 }
 
-/* The PUT body's checks, in SPEC order; fills dev->url and dev->sn. */
+/*
+ * The PUT body's checks, in SPEC order; fills dev->sent_url, dev->url (the
+ * vendor's form, written into vendor_url) and dev->sn.
+ */
 static enum fal_err
 check_put_body(const struct fal_request *req, const struct fal_provider *p,
-	       struct fal_body *body, struct fal_device *dev)
+	       struct fal_body *body, struct fal_device *dev,
+	       char vendor_url[FAL_URL_MAX + 1])
 {
 	enum fal_err rc;
 	char *data;
@@ -169,7 +217,8 @@ check_put_body(const struct fal_request *req, const struct fal_provider *p,
 		return rc;
 	if (p->uses_sn && body->sn_err != FAL_OK)
 		return body->sn_err;
-	dev->url = body->url;
+	dev->sent_url = body->url;
+	dev->url = fal_url_decode_pct25(vendor_url, body->url);
 	dev->sn = p->uses_sn ? body->sn : NULL;
 	return FAL_OK;
 }
@@ -202,8 +251,7 @@ call_vendor(const struct fal_config *cfg, struct fal_http *http,
 
 	fal_error_clear(&err);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	rc = method == FAL_METHOD_PUT ? p->register_device(&call, dev)
-				      : p->deregister_device(&call, dev);
+	rc = call_provider(p, method, &call, dev);
 	resp->vendor_ms = elapsed_ms(&t0);
 	fal_metrics_vendor_call(p->id, resp->vendor_ms);
 	if (rc != FAL_OK) {
@@ -211,14 +259,20 @@ call_vendor(const struct fal_config *cfg, struct fal_http *http,
 		 * (fal_error_set), become our message. */
 		err.code = rc;
 		fal_response_error(resp, &err);
+	} else if (method == FAL_METHOD_GET) {
+		answer_lookup(resp, &call);
 	} else if (method == FAL_METHOD_PUT && p->answers_pin) {
 		answer_pin(resp, &call);
 	} else {
 		answer_empty(resp);
 	}
+	free(call.lookup_url);
 }
 
-/* PUT or DELETE /providers/{provider}/{mac}: the checks of SPEC §1.1. */
+/*
+ * PUT, DELETE or GET /providers/{provider}/{mac}: the checks of SPEC §1.1
+ * (GET and DELETE have no body).
+ */
 static enum fal_err
 handle_device(const struct fal_config *cfg, struct fal_http *http,
 	      const struct fal_request *req, const struct fal_route *route,
@@ -226,6 +280,7 @@ handle_device(const struct fal_config *cfg, struct fal_http *http,
 {
 	struct fal_device dev = { 0 };
 	struct fal_body body = { 0 };
+	char vendor_url[FAL_URL_MAX + 1];
 	const struct fal_provider *p;
 	enum fal_provider_id id;
 	enum fal_err rc;
@@ -239,7 +294,7 @@ handle_device(const struct fal_config *cfg, struct fal_http *http,
 		return rc;
 	memcpy(resp->mac, dev.mac.hyphen, sizeof(resp->mac));
 	if (method == FAL_METHOD_PUT &&
-	    (rc = check_put_body(req, p, &body, &dev)) != FAL_OK)
+	    (rc = check_put_body(req, p, &body, &dev, vendor_url)) != FAL_OK)
 		goto out;
 	if (p->uses_crc && !cfg->providers[id].disable_crc &&
 	    (rc = fal_crc_parse(req->query_string, dev.crc)) != FAL_OK)

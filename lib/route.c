@@ -27,7 +27,9 @@ static const struct {
 	{ 0, "" },                                       /* FAL_ROUTE_NOT_FOUND */
 	{ M(FAL_METHOD_GET) | M(FAL_METHOD_HEAD), "GET, HEAD" },  /* FAL_ROUTE_HEALTH */
 	{ M(FAL_METHOD_GET) | M(FAL_METHOD_HEAD), "GET, HEAD" },  /* FAL_ROUTE_PROVIDERS */
-	{ M(FAL_METHOD_PUT) | M(FAL_METHOD_DELETE), "PUT, DELETE" }, /* FAL_ROUTE_DEVICE */
+	/* FAL_ROUTE_DEVICE: GET is a lookup (SPEC §1.8), without HEAD. */
+	{ M(FAL_METHOD_GET) | M(FAL_METHOD_PUT) | M(FAL_METHOD_DELETE),
+	  "GET, PUT, DELETE" },
 	{ M(FAL_METHOD_GET) | M(FAL_METHOD_HEAD), "GET, HEAD" },  /* FAL_ROUTE_METRICS */
 	{ M(FAL_METHOD_GET) | M(FAL_METHOD_HEAD) | M(FAL_METHOD_POST),
 	  "GET, HEAD, POST" },                           /* FAL_ROUTE_BATCHES */

@@ -53,7 +53,7 @@ enum fal_method fal_method_parse(const char *method);
 /* Whether the route answers that method. */
 int fal_route_allows(enum fal_route_kind kind, enum fal_method method);
 
-/* The Allow header value of a route ("PUT, DELETE"). */
+/* The Allow header value of a route ("GET, PUT, DELETE"). */
 const char *fal_route_allow_header(enum fal_route_kind kind);
 
 #endif

@@ -146,3 +146,20 @@ fal_url_check(const char *url)
 		return FAL_ERR_UNPARSABLE_URL;
 	return FAL_OK;
 }
+
+char *
+fal_url_decode_pct25(char *dst, const char *src)
+{
+	char *out = dst;
+
+	while (*src != '\0') {
+		if (strncmp(src, "%25", 3) == 0) {
+			*out++ = '%';
+			src += 3;
+		} else {
+			*out++ = *src++;
+		}
+	}
+	*out = '\0';
+	return dst;
+}

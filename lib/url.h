@@ -1,7 +1,7 @@
 /*
  * url.h - checking the provisioning URL a client asks us to register
- * (SPEC §1.1), with libcurl's URL API.  The URL itself is never rewritten:
- * vendors receive it byte for byte as the client sent it.
+ * (SPEC §1.1), with libcurl's URL API, and the one change it undergoes on
+ * its way to a vendor: every "%25" is sent as "%".
  */
 #ifndef FAL_URL_H
 #define FAL_URL_H
@@ -18,5 +18,14 @@
  * or control characters, no host, longer than FAL_URL_MAX).
  */
 enum fal_err fal_url_check(const char *url);
+
+/*
+ * Writes src into dst with every "%25" turned into "%", left to right
+ * ("%2525" becomes "%25"), and nothing else decoded: a URI cannot carry a
+ * bare '%', yet vendor placeholders such as Gigaset's %MACD start with
+ * one (SPEC §1.1).  dst holds at least strlen(src) + 1 bytes and may be
+ * src itself, since the text only shrinks.  Returns dst.
+ */
+char *fal_url_decode_pct25(char *dst, const char *src);
 
 #endif

@@ -497,6 +497,23 @@ answer_data(mxml_node_t *top)
 	return n;
 }
 
+/*
+ * Reads the <value> after second, if any, into out->third.  0, or -1 for
+ * a malformed element there or out of memory.
+ */
+static int
+read_third(mxml_node_t *second, struct fal_xmlrpc_answer *out)
+{
+	mxml_node_t *third;
+
+	if (second == NULL ||
+	    (third = skip_filler(mxmlGetNextSibling(second))) == NULL)
+		return 0;
+	if (!is_element(third) || strcmp(mxmlGetElement(third), "value") != 0)
+		return -1;
+	return (out->third = value_message(third)) != NULL ? 0 : -1;
+}
+
 enum fal_err
 fal_xmlrpc_answer_parse(const char *xml, size_t len,
 			struct fal_xmlrpc_answer *out)
@@ -507,6 +524,7 @@ fal_xmlrpc_answer_parse(const char *xml, size_t len,
 
 	out->ok = false;
 	out->message = NULL;
+	out->third = NULL;
 	if (xml == NULL || (top = load_doc(xml, len)) == NULL)
 		return FAL_ERR_UNKNOWN_RESPONSE;
 	if ((data = answer_data(top)) == NULL ||
@@ -519,11 +537,13 @@ fal_xmlrpc_answer_parse(const char *xml, size_t len,
 	else if (is_element(second) &&
 		 strcmp(mxmlGetElement(second), "value") == 0)
 		out->message = value_message(second);
-	if (out->message == NULL)
+	if (out->message == NULL || read_third(second, out) < 0)
 		goto out;
 	out->ok = ok;
 	rc = FAL_OK;
 out:
+	if (rc != FAL_OK)
+		fal_xmlrpc_answer_free(out);
 	mxmlDelete(top);
 	return rc;
 }
@@ -534,7 +554,9 @@ fal_xmlrpc_answer_free(struct fal_xmlrpc_answer *a)
 	if (a == NULL)
 		return;
 	free(a->message);
+	free(a->third);
 	a->message = NULL;
+	a->third = NULL;
 	a->ok = false;
 }
 

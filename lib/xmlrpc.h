@@ -27,10 +27,14 @@ struct fal_xmlrpc_param {
 	size_t n_strs;
 };
 
-/* The vendors' answer: [success, message]. */
+/*
+ * The vendors' answer: [success, message], and the third element that
+ * Snom's getPhoneRedirection adds ([true, company, url], SPEC §2.4).
+ */
 struct fal_xmlrpc_answer {
 	bool ok;
 	char *message;  /* the second element when a string (typed or not), else "" */
+	char *third;    /* the third element as message is read; NULL when absent */
 };
 
 /*
@@ -42,7 +46,8 @@ char *fal_xmlrpc_call_new(const char *method,
 
 /*
  * Reads a methodResponse of len bytes.  FAL_OK with out filled when it is
- * one param holding an array whose first element is a boolean;
+ * one param holding an array whose first element is a boolean (elements
+ * after the third are not read);
  * FAL_ERR_UNKNOWN_RESPONSE for a fault, malformed XML or any other shape.
  */
 enum fal_err fal_xmlrpc_answer_parse(const char *xml, size_t len,

@@ -7,7 +7,10 @@
  * Fanvil wants the URL in pieces (protocol, host[:port], path) and has no
  * field for a query string, so the query stays on the path: cfgPfName is
  * everything after "host[:port]/", and "<scheme>://cfgPfSrv/cfgPfName" is
- * the URL the client sent, less user info and fragment.
+ * the URL the client sent, less user info and fragment.  The URL is split
+ * as sent, then each piece has its %25 sent as % (SPEC §1.1): decoded
+ * first, a "%25" in the host (an IPv6 zone) or a "%252F" would change
+ * how the URL splits.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,6 +44,17 @@ static const struct fal_refusal fanvil_refusals[] = {
 #define FANVIL_DEREGISTER_REFUSALS fanvil_refusals
 #define FANVIL_DELETE_SERVER_REFUSALS (fanvil_refusals + 1)
 #define FANVIL_REGISTER_REFUSALS (fanvil_refusals + 2)
+
+/* What checkDevice's refusals say of the device (SPEC §2.4). */
+static const struct fal_lookup_text fanvil_lookup_texts[] = {
+	{ FAL_MATCH_EXACT, "Error:device_not_exist", FAL_LOOKUP_NOT_REGISTERED },
+	{ FAL_MATCH_EXACT, NULL, FAL_LOOKUP_REGISTERED }
+};
+
+static const struct fal_xmlrpc_lookup fanvil_lookup_call = {
+	"redirect.checkDevice", fanvil_lookup_texts, FANVIL_REGISTER_REFUSALS,
+	false
+};
 
 /* cfgPfProt of each scheme fal_url_check lets through. */
 static const struct {
@@ -123,8 +137,12 @@ fanvil_server(const struct fal_device *dev, struct fanvil_server *s,
 	struct fal_url_parts url;
 	enum fal_err rc;
 
-	if ((rc = fal_url_split(dev->url, &url)) != FAL_OK)
+	if ((rc = fal_url_split(dev->sent_url, &url)) != FAL_OK)
 		return fal_error_set(err, rc, NULL);
+	fal_url_decode_pct25(url.hostport, url.hostport);
+	fal_url_decode_pct25(url.path, url.path);
+	if (url.query != NULL)
+		fal_url_decode_pct25(url.query, url.query);
 	snprintf(s->name, sizeof(s->name), "cfgName=%s", dev->mac.upper12);
 	snprintf(s->srv, sizeof(s->srv), "cfgPfSrv=%s", url.hostport);
 	snprintf(s->path, sizeof(s->path), "cfgPfName=%s%s%s",
@@ -195,9 +213,18 @@ fanvil_deregister(struct fal_call *call, const struct fal_device *dev)
 				      FANVIL_DEREGISTER_REFUSALS);
 }
 
+/* Whether the device is bound here; the URL stays unknown. */
+static enum fal_err
+fanvil_lookup(struct fal_call *call, const struct fal_device *dev)
+{
+	return fal_xmlrpc_vendor_lookup(call, &fanvil_lookup_call,
+					dev->mac.upper12);
+}
+
 const struct fal_provider fal_provider_fanvil = {
 	.id = FAL_FANVIL,
 	.prepare = fanvil_prepare,
 	.register_device = fanvil_register,
 	.deregister_device = fanvil_deregister,
+	.lookup_device = fanvil_lookup,
 };

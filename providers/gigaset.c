@@ -3,6 +3,7 @@
  * auth.  The device id is "MAC12-CRC", the check code printed on the
  * label, or MAC12 alone when disable_crc is set.  Registering first
  * removes any earlier registration, so a new URL replaces the old one.
+ * A lookup is autoprov.checkDevice(id), which never tells the URL.
  */
 #include <stdio.h>
 
@@ -27,6 +28,17 @@ static const struct fal_refusal gigaset_refusals[] = {
 };
 #define GIGASET_DEREGISTER_REFUSALS gigaset_refusals
 #define GIGASET_REGISTER_REFUSALS (gigaset_refusals + 1)
+
+/* What checkDevice's refusals say of the device. */
+static const struct fal_lookup_text gigaset_lookup_texts[] = {
+	{ FAL_MATCH_PREFIX, "mac_not_found:", FAL_LOOKUP_NOT_REGISTERED },
+	{ FAL_MATCH_EXACT, NULL, FAL_LOOKUP_REGISTERED }
+};
+
+static const struct fal_xmlrpc_lookup gigaset_lookup_call = {
+	"autoprov.checkDevice", gigaset_lookup_texts,
+	GIGASET_REGISTER_REFUSALS, false
+};
 
 /*
  * Writes dev's Gigaset id into id.  The request layer has already checked
@@ -79,9 +91,20 @@ gigaset_deregister(struct fal_call *call, const struct fal_device *dev)
 				      1, GIGASET_DEREGISTER_REFUSALS);
 }
 
+/* Whether this account registered dev; the URL stays unknown. */
+static enum fal_err
+gigaset_lookup(struct fal_call *call, const struct fal_device *dev)
+{
+	char id[GIGASET_ID_MAX];
+
+	gigaset_id(call, dev, id);
+	return fal_xmlrpc_vendor_lookup(call, &gigaset_lookup_call, id);
+}
+
 const struct fal_provider fal_provider_gigaset = {
 	.id = FAL_GIGASET,
 	.uses_crc = true,
 	.register_device = gigaset_register,
 	.deregister_device = gigaset_deregister,
+	.lookup_device = gigaset_lookup,
 };

@@ -130,3 +130,52 @@ fal_hawk_error_map(long status, const char *body, size_t len,
 		return fal_error_set(err, FAL_ERR_DEVICE_OWNED, "%s", text);
 	return fal_refusal_map(hawk_refusals, text, err);
 }
+
+/*
+ * settings_manager.<uuid>.value of an endpoint document into *url (NULL
+ * when absent or empty); 0, or -1 (out of memory).
+ */
+static int
+setting_value(const cJSON *endpoint, const char *uuid, char **url)
+{
+	const cJSON *manager, *setting;
+
+	manager = cJSON_GetObjectItemCaseSensitive(endpoint, "settings_manager");
+	setting = cJSON_GetObjectItemCaseSensitive(manager, uuid);
+	return fal_rest_json_url(setting, "value", url);
+}
+
+enum fal_err
+fal_hawk_lookup_read(long status, const char *body, size_t len,
+		     const char *uuid, enum fal_lookup_state *state,
+		     char **url, struct fal_error *err)
+{
+	enum fal_err rc;
+	cJSON *json;
+
+	*url = NULL;
+	if (status == 404) {
+		*state = FAL_LOOKUP_NOT_REGISTERED;
+		return FAL_OK;
+	}
+	if (status != 200) {
+		rc = fal_hawk_error_map(status, body, len, err);
+		if (rc != FAL_ERR_DEVICE_OWNED)
+			return rc;
+		fal_error_clear(err);
+		*state = FAL_LOOKUP_ELSEWHERE;
+		return FAL_OK;
+	}
+	json = fal_rest_json_parse(body, len);
+	if (!cJSON_IsObject(json))
+		rc = fal_error_set(err, FAL_ERR_UNKNOWN_RESPONSE,
+				   "vendor's endpoint is not a JSON object");
+	else if (setting_value(json, uuid, url) != 0)
+		rc = fal_error_set(err, FAL_ERR_INTERNAL, NULL);
+	else
+		rc = FAL_OK;
+	cJSON_Delete(json);
+	if (rc == FAL_OK)
+		*state = FAL_LOOKUP_REGISTERED;
+	return rc;
+}

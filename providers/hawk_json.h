@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "../lib/err.h"
+#include "provider.h"
 
 /*
  * {"mac":mac12,"autoprovisioning_enabled":true,"settings_manager":
@@ -46,5 +47,18 @@ enum fal_err fal_hawk_link_read(const char *body, size_t len,
  */
 enum fal_err fal_hawk_error_map(long status, const char *body, size_t len,
 				struct fal_error *err);
+
+/*
+ * Reads the answer to GET {endpoints}{mac12} (SPEC §2.4): 200 with a JSON
+ * object is registered, *url (malloc'd) its settings_manager.<uuid>.value
+ * or NULL when that is absent or empty; 404 is not registered; an error
+ * that fal_hawk_error_map makes device_owned_by_other_user is registered
+ * elsewhere; any other answer fails as fal_hawk_error_map says (a 200
+ * that is no JSON object: unknown_response_from_provider).
+ */
+enum fal_err fal_hawk_lookup_read(long status, const char *body, size_t len,
+				  const char *uuid,
+				  enum fal_lookup_state *state, char **url,
+				  struct fal_error *err);
 
 #endif

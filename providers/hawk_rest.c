@@ -2,7 +2,8 @@
  * hawk_rest.c - GRAPE (Gigaset) and SRAPS (Snom), one REST protocol with
  * Hawk authentication (SPEC §2.3) and two table entries.  Register: PUT
  * {endpoints}{mac12} with the provisioning URL as the account's setting;
- * deregister: DELETE of the same, where 404 is what the client wanted.
+ * deregister: DELETE of the same, where 404 is what the client wanted;
+ * lookup: GET of the same, whose setting holds the URL.
  */
 #include "hawk_rest.h"
 
@@ -85,6 +86,34 @@ hawk_deregister(struct fal_call *call, const struct fal_device *dev,
 	return rc;
 }
 
+/* Looks dev up at v: discovery (setting and endpoints), then GET. */
+static enum fal_err
+hawk_lookup(struct fal_call *call, const struct fal_device *dev,
+	    const struct fal_hawk_vendor *v)
+{
+	struct fal_http_resp resp = { 0 };
+	struct fal_hawk_place place;
+	char *url = NULL;
+	enum fal_err rc;
+
+	if ((rc = fal_hawk_discover(call, v, true, &place)) != FAL_OK)
+		goto out;
+	if ((url = fal_rest_url_append(place.endpoints, dev->mac.lower12)) == NULL) {
+		rc = fal_error_set(call->err, FAL_ERR_INTERNAL, NULL);
+		goto out;
+	}
+	rc = fal_hawk_request(call, "GET", url, NULL, &resp);
+	if (rc == FAL_OK)
+		rc = fal_hawk_lookup_read(resp.status, resp.body, resp.body_len,
+					  place.uuid, &call->lookup_state,
+					  &call->lookup_url, call->err);
+out:
+	fal_http_resp_free(&resp);
+	free(url);
+	fal_hawk_place_free(&place);
+	return rc;
+}
+
 /*
  * Refuses at start what cannot work: a base_url that is not http(s), or a
  * client_id that cannot sit inside the quotes of a Hawk header.
@@ -120,6 +149,12 @@ grape_deregister(struct fal_call *call, const struct fal_device *dev)
 	return hawk_deregister(call, dev, &grape);
 }
 
+static enum fal_err
+grape_lookup(struct fal_call *call, const struct fal_device *dev)
+{
+	return hawk_lookup(call, dev, &grape);
+}
+
 static int
 grape_prepare(struct fal_provider_conf *conf, char *errbuf, size_t len)
 {
@@ -138,6 +173,12 @@ sraps_deregister(struct fal_call *call, const struct fal_device *dev)
 	return hawk_deregister(call, dev, &sraps);
 }
 
+static enum fal_err
+sraps_lookup(struct fal_call *call, const struct fal_device *dev)
+{
+	return hawk_lookup(call, dev, &sraps);
+}
+
 static int
 sraps_prepare(struct fal_provider_conf *conf, char *errbuf, size_t len)
 {
@@ -149,6 +190,7 @@ const struct fal_provider fal_provider_grape = {
 	.prepare = grape_prepare,
 	.register_device = grape_register,
 	.deregister_device = grape_deregister,
+	.lookup_device = grape_lookup,
 };
 
 const struct fal_provider fal_provider_sraps = {
@@ -156,4 +198,5 @@ const struct fal_provider fal_provider_sraps = {
 	.prepare = sraps_prepare,
 	.register_device = sraps_register,
 	.deregister_device = sraps_deregister,
+	.lookup_device = sraps_lookup,
 };

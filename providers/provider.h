@@ -17,9 +17,17 @@
 /* The device a request names, already validated. */
 struct fal_device {
 	struct fal_mac mac;
-	const char *url;   /* PUT: the URL exactly as the client sent it */
+	const char *url;   /* PUT: the URL as vendors get it, %25 sent as % */
+	const char *sent_url; /* PUT: the URL exactly as the client sent it */
 	const char *sn;    /* ymcs: serial number, or NULL */
 	char crc[5];       /* gigaset: upper-case check code, "" when unused */
+};
+
+/* What a lookup found (SPEC §1.8 `state`). */
+enum fal_lookup_state {
+	FAL_LOOKUP_REGISTERED,       /* this account redirects the device */
+	FAL_LOOKUP_NOT_REGISTERED,   /* it does not */
+	FAL_LOOKUP_ELSEWHERE         /* another account does */
 };
 
 /* One vendor call in progress: what it may use and where it answers. */
@@ -30,6 +38,8 @@ struct fal_call {
 	struct fal_error *err;                 /* set on failure */
 	bool has_pin;                          /* ymcs: device_pin found */
 	char pin[64];
+	enum fal_lookup_state lookup_state;    /* lookup: what it found */
+	char *lookup_url;                      /* lookup: malloc'd, or NULL */
 };
 
 struct fal_provider {
@@ -45,6 +55,12 @@ struct fal_provider {
 	/* Removes dev's redirection; unknown devices are a success. */
 	enum fal_err (*deregister_device)(struct fal_call *call,
 					  const struct fal_device *dev);
+	/*
+	 * Asks where dev points without changing anything (SPEC §2.4): sets
+	 * call->lookup_state and, when the vendor says, call->lookup_url.
+	 */
+	enum fal_err (*lookup_device)(struct fal_call *call,
+				      const struct fal_device *dev);
 };
 
 /* The implementation of a provider, or NULL when there is none yet. */

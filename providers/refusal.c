@@ -3,6 +3,7 @@
 
 #include <regex.h>
 #include <string.h>
+#include <strings.h>
 
 /*
  * Whether text matches the extended regex re (anchor it to match the whole
@@ -23,19 +24,27 @@ regex_matches(const char *re, const char *text)
 }
 
 int
-fal_refusal_matches(const struct fal_refusal *r, const char *text)
+fal_text_matches(enum fal_match match, const char *pattern, const char *text)
 {
-	switch (r->match) {
+	switch (match) {
 	case FAL_MATCH_EXACT:
-		return strcmp(text, r->text) == 0;
+		return strcmp(text, pattern) == 0;
 	case FAL_MATCH_PREFIX:
-		return strncmp(text, r->text, strlen(r->text)) == 0;
+		return strncmp(text, pattern, strlen(pattern)) == 0;
 	case FAL_MATCH_CONTAINS:
-		return strcasestr(text, r->text) != NULL;
+		return strcasestr(text, pattern) != NULL;
+	case FAL_MATCH_CASELESS:
+		return strcasecmp(text, pattern) == 0;
 	case FAL_MATCH_REGEX:
-		return regex_matches(r->text, text);
+		return regex_matches(pattern, text);
 	}
 	return 0;
+}
+
+int
+fal_refusal_matches(const struct fal_refusal *r, const char *text)
+{
+	return fal_text_matches(r->match, r->text, text);
 }
 
 const struct fal_refusal *

@@ -12,6 +12,7 @@ enum fal_match {
 	FAL_MATCH_EXACT,     /* the whole text, as written */
 	FAL_MATCH_PREFIX,    /* the text starts with it, as written */
 	FAL_MATCH_CONTAINS,  /* it appears anywhere, ignoring case */
+	FAL_MATCH_CASELESS,  /* the whole text, ignoring case */
 	FAL_MATCH_REGEX      /* a POSIX extended regex the text matches */
 };
 
@@ -20,6 +21,10 @@ struct fal_refusal {
 	const char *text;    /* NULL ends a table */
 	enum fal_err code;   /* FAL_OK: the refusal counts as success */
 };
+
+/* Whether text matches pattern the way match says. */
+int fal_text_matches(enum fal_match match, const char *pattern,
+		     const char *text);
 
 /* Whether text matches entry r. */
 int fal_refusal_matches(const struct fal_refusal *r, const char *text);

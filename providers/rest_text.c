@@ -104,3 +104,24 @@ fal_rest_text_copy(char *out, size_t len, const char *s, size_t n)
 	OPENSSL_cleanse(r, rlen);
 	free(r);
 }
+
+int
+fal_rest_json_url(const cJSON *o, const char *name, char **url)
+{
+	const char *s = fal_rest_json_string(o, name);
+	size_t n = s != NULL ? strlen(s) : 0;
+
+	*url = NULL;
+	if (n == 0)
+		return 0;
+	/* Cleaning never lengthens the text (only masking a secret of under
+	 * three bytes could, and the copy is cut then). */
+	if ((*url = malloc(n + 1)) == NULL)
+		return -1;
+	fal_rest_text_copy(*url, n + 1, s, n);
+	if (**url == '\0') {
+		free(*url);
+		*url = NULL;
+	}
+	return 0;
+}

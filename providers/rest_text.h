@@ -35,4 +35,12 @@ const char *fal_rest_json_string(const cJSON *o, const char *name);
  */
 void fal_rest_text_copy(char *out, size_t len, const char *s, size_t n);
 
+/*
+ * The URL a vendor reports for a lookup, fit for our JSON answer: the
+ * string member name of JSON object o, copied whole as fal_rest_text_copy
+ * does, into *url (malloc'd); NULL when absent, not a string or empty.
+ * Returns 0, or -1 when out of memory.
+ */
+int fal_rest_json_url(const cJSON *o, const char *name, char **url);
+
 #endif

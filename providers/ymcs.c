@@ -3,7 +3,7 @@
  * OAuth2 client-credentials token.  Register: delDevices (its answer does
  * not count), then addDevicesByMac, or POST /v2/rps/devices when the
  * client gave the serial number, then listDevicePins for device_pin.
- * Deregister: delDevices.
+ * Deregister: delDevices.  Lookup: listDevices filtered by the MAC.
  */
 #include "ymcs.h"
 
@@ -100,6 +100,26 @@ ymcs_deregister(struct fal_call *call, const struct fal_device *dev)
 			 fal_ymcs_del_body(dev->mac.lower12), fal_ymcs_del_read);
 }
 
+/* Asks listDevices for dev; it changes nothing at YMCS. */
+static enum fal_err
+ymcs_lookup(struct fal_call *call, const struct fal_device *dev)
+{
+	struct fal_http_resp resp = { 0 };
+	char *body = fal_ymcs_list_body(dev->mac.lower12);
+	enum fal_err rc;
+
+	if (body == NULL)
+		return fal_error_set(call->err, FAL_ERR_INTERNAL, NULL);
+	rc = fal_ymcs_post(call, "/v2/rps/listDevices", body, &resp);
+	if (rc == FAL_OK)
+		rc = fal_ymcs_list_read(resp.status, resp.body, resp.body_len,
+					dev->mac.lower12, &call->lookup_state,
+					&call->lookup_url, call->err);
+	fal_http_resp_free(&resp);
+	free(body);
+	return rc;
+}
+
 /* Refuses at start a base_url that is not an absolute http(s) URL. */
 static int
 ymcs_prepare(struct fal_provider_conf *conf, char *errbuf, size_t len)
@@ -117,4 +137,5 @@ const struct fal_provider fal_provider_ymcs = {
 	.prepare = ymcs_prepare,
 	.register_device = ymcs_register,
 	.deregister_device = ymcs_deregister,
+	.lookup_device = ymcs_lookup,
 };

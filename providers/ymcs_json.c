@@ -108,6 +108,22 @@ fal_ymcs_pins_body(const char *mac12)
 	return print_free(o, add_string_array(o, "macs", mac12));
 }
 
+char *
+fal_ymcs_list_body(const char *mac12)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON *filter = cJSON_CreateObject();
+	bool built = cJSON_AddNumberToObject(o, "skip", 0) &&
+		     cJSON_AddNumberToObject(o, "limit", 1) &&
+		     cJSON_AddFalseToObject(o, "autoCount") &&
+		     cJSON_AddStringToObject(filter, "mac", mac12) &&
+		     cJSON_AddItemToObject(o, "filter", filter);
+
+	if (!built)  /* filter is not in o */
+		cJSON_Delete(filter);
+	return print_free(o, built);
+}
+
 /* Whether s is a non-empty run of printable ASCII without blanks. */
 static int
 printable_token(const char *s)
@@ -396,6 +412,53 @@ fal_ymcs_pin_read(long status, const char *body, size_t len,
 			memcpy(pin, p, strlen(p) + 1);
 			rc = 0;
 		}
+		break;
+	}
+out:
+	cJSON_Delete(json);
+	return rc;
+}
+
+/*
+ * The URL a listed device points to: uniqueServerUrl, else serverUrl (a
+ * missing, null or empty one does not count).  0, or -1 (out of memory).
+ */
+static int
+listed_url(const cJSON *device, char **url)
+{
+	if (fal_rest_json_url(device, "uniqueServerUrl", url) != 0)
+		return -1;
+	return *url != NULL ? 0 : fal_rest_json_url(device, "serverUrl", url);
+}
+
+enum fal_err
+fal_ymcs_list_read(long status, const char *body, size_t len,
+		   const char *mac12, enum fal_lookup_state *state,
+		   char **url, struct fal_error *err)
+{
+	const cJSON *data, *item;
+	enum fal_err rc = FAL_OK;
+	cJSON *json;
+
+	*url = NULL;
+	if (!is_2xx(status))
+		return fal_ymcs_error_map(status, body, len, err);
+	json = fal_rest_json_parse(body, len);
+	data = cJSON_GetObjectItemCaseSensitive(json, "data");
+	if (!cJSON_IsObject(json) || !cJSON_IsArray(data)) {
+		rc = fal_error_set(err, FAL_ERR_UNKNOWN_RESPONSE,
+				   "YMCS device list without a data array");
+		goto out;
+	}
+	*state = FAL_LOOKUP_NOT_REGISTERED;
+	cJSON_ArrayForEach(item, data) {
+		const char *mac = fal_rest_json_string(item, "mac");
+
+		if (mac == NULL || !same_mac(mac, mac12))
+			continue;
+		*state = FAL_LOOKUP_REGISTERED;
+		if (listed_url(item, url) != 0)
+			rc = fal_error_set(err, FAL_ERR_INTERNAL, NULL);
 		break;
 	}
 out:

@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include "../lib/err.h"
+#include "provider.h"
 
 /* Request bodies, malloc'd, or NULL when out of memory. */
 char *fal_ymcs_token_body(void);      /* {"grant_type":"client_credentials"} */
@@ -17,6 +18,20 @@ char *fal_ymcs_del_body(const char *mac12);
 char *fal_ymcs_add_body(const char *mac12, const char *url);
 char *fal_ymcs_device_body(const char *mac12, const char *sn, const char *url);
 char *fal_ymcs_pins_body(const char *mac12);
+/* {"skip":0,"limit":1,"autoCount":false,"filter":{"mac":mac12}} */
+char *fal_ymcs_list_body(const char *mac12);
+
+/*
+ * Reads a listDevices answer {"data":[...]} (SPEC §2.4): an entry for
+ * mac12 is registered, with *url (malloc'd) its uniqueServerUrl, else its
+ * serverUrl, else NULL; none is not registered (YMCS lists only the
+ * account's own devices).  Another status maps as fal_ymcs_error_map; a
+ * 2xx without a data array is unknown_response_from_provider.
+ */
+enum fal_err fal_ymcs_list_read(long status, const char *body, size_t len,
+				const char *mac12,
+				enum fal_lookup_state *state, char **url,
+				struct fal_error *err);
 
 /*
  * Reads a token answer (status 200): FAL_OK with *token malloc'd and

@@ -96,6 +96,12 @@ need_cmd npm npm
 # The operator page's browser tests (tests/e2e/test_page*.py): Debian's
 # chromium, driven by playwright-core from npm (make browser-deps).
 need_pkg chromium
+# NethVoice's drop-in (tests/e2e/test_nethvoice.py and
+# test_deploy_basic_auth.py): its PHP client with libcurl, and htpasswd
+# for the web server's Basic credentials.
+need_pkg php-cli
+need_pkg php-curl
+need_pkg apache2-utils
 deb_tools
 
 # What some targets need besides, by argument: `deps.sh fuzz` (make fuzz:

@@ -187,6 +187,9 @@ The operator page is at http://127.0.0.1:8080/ (open it in a browser).
        -H 'Content-Type: application/json' \\
        -d '{"url":"https://pbx.example.com/provisioning/"}'
 
+  # where does it point now? (state registered, and the URL Snom holds)
+  curl -s http://127.0.0.1:8080/providers/snom/AC-DE-48-23-45-67
+
   # deregister it
   curl -i -X DELETE http://127.0.0.1:8080/providers/snom/AC-DE-48-23-45-67
 

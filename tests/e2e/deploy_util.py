@@ -9,6 +9,7 @@ every deployment must pass (a registration against the Snom simulator, a
 validation error, base_path mounting, the API token).
 """
 
+import base64
 import http.client
 import json
 import os
@@ -202,14 +203,13 @@ def auth(token=TOKEN):
     return {"Authorization": "Bearer " + token}
 
 
-def nginx(tmp, upstream, procs):
-    """nginx with the repository's nginx/falconieri.conf, its upstream
-    server replaced by upstream ("127.0.0.1:PORT" or "unix:PATH"); returns
-    its port."""
+def nginx(tmp, upstream, procs, site=harness.site_conf):
+    """nginx with the site file site(port, upstream) writes (by default
+    the repository's nginx/falconieri.conf), upstream being
+    "127.0.0.1:PORT" or "unix:PATH"; returns its port."""
     need("nginx")
     port = free_port()
-    inc = write(os.path.join(tmp, "site.conf"),
-                harness.site_conf(port, upstream))
+    inc = write(os.path.join(tmp, "site.conf"), site(port, upstream))
     conf = write(os.path.join(tmp, "nginx.conf"),
                  harness.nginx_main_conf(tmp, inc))
     p = Proc(["nginx", "-p", tmp, "-c", conf,
@@ -218,6 +218,39 @@ def nginx(tmp, upstream, procs):
     procs.append(p)
     wait_tcp(port, p, "nginx")
     return port
+
+
+def htpasswd(path, user, password):
+    """Writes an htpasswd file with user's bcrypt hash (htpasswd reads
+    the password on its standard input, never from argv)."""
+    need("htpasswd")
+    r = subprocess.run(["htpasswd", "-i", "-c", "-B", path, user],
+                       input=password, capture_output=True, text=True,
+                       timeout=30)
+    if r.returncode != 0:
+        raise AssertionError("htpasswd failed: %s" % r.stderr)
+    os.chmod(path, 0o644)
+    return path
+
+
+def nginx_basic_auth(tmp, upstream, passwords, procs):
+    """nginx with nginx/falconieri-basic-auth.conf, its password file
+    replaced by passwords; returns its port."""
+    def site(port, up):
+        with open(os.path.join(ROOT, "nginx",
+                               "falconieri-basic-auth.conf")) as f:
+            text = f.read()
+        return substitute(text, (
+            ("listen 127.0.0.1:8080", "listen 127.0.0.1:%d" % port),
+            ("server 127.0.0.1:9000", "server " + up),
+            ("/etc/nginx/falconieri.htpasswd;", passwords + ";")))
+    return nginx(tmp, upstream, procs, site)
+
+
+def basic(user, password):
+    """An Authorization header with HTTP Basic credentials."""
+    raw = ("%s:%s" % (user, password)).encode()
+    return {"Authorization": "Basic " + base64.b64encode(raw).decode()}
 
 
 def falconieri_listen(tmp, conf_path, procs, env=None):

@@ -98,9 +98,9 @@ class TestApi(ApiTest):
         self.assertNoVendorCall()
 
     def test_method_not_allowed_has_allow(self):
-        cases = (("GET", DEV, ("PUT", "DELETE")),
-                 ("POST", DEV, ("PUT", "DELETE")),
-                 ("PATCH", DEV, ("PUT", "DELETE")),
+        cases = (("OPTIONS", DEV, ("GET", "PUT", "DELETE")),
+                 ("POST", DEV, ("GET", "PUT", "DELETE")),
+                 ("PATCH", DEV, ("GET", "PUT", "DELETE")),
                  ("POST", "/providers", ("GET",)),
                  ("PUT", "/providers", ("GET",)),
                  ("DELETE", "/health/check", ("GET",)),

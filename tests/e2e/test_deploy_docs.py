@@ -186,7 +186,13 @@ class TestOpenAPI(unittest.TestCase):
         methods = {p: sorted(k for k in v if k != "parameters")
                    for p, v in paths.items()}
         self.assertEqual(methods["/providers/{provider}/{mac}"],
-                         ["delete", "put"])
+                         ["delete", "get", "put"])
+        lookup = d["components"]["schemas"]["Lookup"]
+        self.assertEqual(lookup["properties"]["state"]["enum"],
+                         ["registered", "not_registered",
+                          "registered_elsewhere"])
+        self.assertEqual(sorted(lookup["required"]),
+                         ["mac", "provider", "state", "url"])
         for p in ("/health/check", "/metrics", "/providers",
                   "/batches/{id}/devices"):
             self.assertEqual(methods[p], ["get"])
@@ -219,10 +225,12 @@ class TestInstall(unittest.TestCase):
         "usr/share/doc/falconieri/deploy.md",
         "usr/share/doc/falconieri/openapi.yaml",
         "usr/share/doc/falconieri/examples/nginx-falconieri.conf",
+        "usr/share/doc/falconieri/examples/nginx-falconieri-basic-auth.conf",
         "usr/share/doc/falconieri/examples/lighttpd-falconieri.conf",
         "usr/share/doc/falconieri/examples/lighttpd-falconieri-cgi.conf",
         "usr/share/doc/falconieri/examples/apache-falconieri.conf",
         "usr/share/doc/falconieri/examples/apache-falconieri-cgi.conf",
+        "usr/share/doc/falconieri/examples/apache-falconieri-basic-auth.conf",
         "usr/share/doc/falconieri/examples/spawn-fcgi.sh",
         "usr/share/doc/falconieri/examples/falconieri.cgi",
         "usr/lib/falconieri/falconieri.cgi",

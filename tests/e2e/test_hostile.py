@@ -46,6 +46,7 @@ CODES = {
 }
 PROVIDERS = ["snom", "gigaset", "fanvil", "yealink", "ymcs", "grape",
              "sraps"]
+LOOKUP_STATES = ("registered", "not_registered", "registered_elsewhere")
 METHODS = ["GET", "PUT", "DELETE", "HEAD", "POST", "PATCH", "OPTIONS",
            "PROPFIND", "MKCOL", "X_FALCONIERI", "CONNECTX"]
 
@@ -315,6 +316,12 @@ class TestHostileClients(StackTest):
             return "invalid JSON: " + where
         if not isinstance(js, dict):
             return "not an object: " + where
+        if status == 200 and method == "GET" and "state" in js:
+            # A lookup (SPEC §1.8).
+            if set(js) != {"provider", "mac", "state", "url"} or \
+                    js["state"] not in LOOKUP_STATES:
+                return "unexpected lookup body: " + where
+            return None
         if status == 200:
             if not (set(js) <= {"providers", "device_pin"} and js):
                 return "unexpected 200 body: " + where

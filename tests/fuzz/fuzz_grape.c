@@ -2,7 +2,8 @@
  * fuzz_grape.c - reading the GRAPE/SRAPS answers (SPEC §2.3) with the pure
  * functions of providers/hawk_json.h and link_header.h: a page of
  * settings, the links of a discovery document, an error answer, a Link
- * header; and the endpoint body built from untrusted text.
+ * header, a lookup's answer (SPEC §2.4); and the endpoint body built from
+ * untrusted text.
  *
  * Input: one byte picking the HTTP status, then the answer body (also
  * read as a Link header value).  For the endpoint body, the body up to its
@@ -73,6 +74,29 @@ gr_error(long status, const char *body, size_t len)
 	FUZZ_CHECK(fuzz_utf8_valid(err.message, strlen(err.message)));
 }
 
+/* A lookup's answer: a state, a URL only when registered, valid UTF-8. */
+static void
+gr_lookup(long status, const char *body, size_t len)
+{
+	enum fal_lookup_state st = FAL_LOOKUP_ELSEWHERE + 1;
+	struct fal_error err;
+	char *url = NULL;
+	enum fal_err rc;
+
+	fal_error_clear(&err);
+	rc = fal_hawk_lookup_read(status, body, len, "u-1", &st, &url, &err);
+	if (rc != FAL_OK) {
+		FUZZ_CHECK(url == NULL && err.code == rc);
+		FUZZ_CHECK(fuzz_utf8_valid(err.message, strlen(err.message)));
+		return;
+	}
+	FUZZ_CHECK(st <= FAL_LOOKUP_ELSEWHERE);
+	FUZZ_CHECK(url == NULL || (st == FAL_LOOKUP_REGISTERED &&
+		   url[0] != '\0' && fuzz_utf8_valid(url, strlen(url))));
+	FUZZ_CHECK(status == 200 || status == 404 || st == FAL_LOOKUP_ELSEWHERE);
+	free(url);
+}
+
 static void
 gr_link_header(const char *value)
 {
@@ -126,6 +150,7 @@ fuzz_grape(const uint8_t *data, size_t size)
 	gr_settings(body, len);
 	gr_links(body, len);
 	gr_error(status, body, len);
+	gr_lookup(status, body, len);
 	if (fuzz_split(data + 1, size - 1, 2, &ff) != 0)
 		return 0;
 	gr_link_header(ff.f[0]);

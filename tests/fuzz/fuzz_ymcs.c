@@ -1,7 +1,8 @@
 /*
  * fuzz_ymcs.c - reading YMCS's JSON answers (SPEC §2.2) with the pure
  * functions of providers/ymcs_json.h: the token answer, error payloads,
- * the answers to addDevicesByMac, devices, delDevices and listDevicePins.
+ * the answers to addDevicesByMac, devices, delDevices, listDevicePins and
+ * listDevices (a lookup, SPEC §2.4).
  *
  * Input: one byte picking the HTTP status, then the answer body.
  *
@@ -57,7 +58,8 @@ fuzz_ymcs(const uint8_t *data, size_t size)
 	long status;
 	const char *body;
 	size_t len;
-	char *token = NULL, pin[16];
+	char *token = NULL, *url = NULL, pin[16];
+	enum fal_lookup_state st = FAL_LOOKUP_NOT_REGISTERED;
 	long long expires = 0;
 
 	if (size < 1)
@@ -99,6 +101,17 @@ fuzz_ymcs(const uint8_t *data, size_t size)
 	ym_check(rc, &err);
 	FUZZ_CHECK(rc != FAL_OK || status == 404 ||
 		   (status >= 200 && status <= 299));
+
+	fal_error_clear(&err);
+	rc = fal_ymcs_list_read(status, body, len, "acde48234567", &st, &url,
+				&err);
+	ym_check(rc, &err);
+	if (rc == FAL_OK)
+		FUZZ_CHECK(url == NULL || (st == FAL_LOOKUP_REGISTERED &&
+			   url[0] != '\0' && fuzz_utf8_valid(url, strlen(url))));
+	else
+		FUZZ_CHECK(url == NULL);
+	free(url);
 
 	memset(pin, 'x', sizeof(pin));
 	if (fal_ymcs_pin_read(status, body, len, "acde48234567", pin,

@@ -12,7 +12,8 @@ request.error.
 
 The account: a paginated settings list (`page_len` per page at most,
 whatever page_size asks, with Link rel="next"), tokens/{client_id} ->
-company -> endpoints, and endpoints PUT/DELETE by mac12.  A PUT body must
+company -> endpoints, and endpoints GET/PUT/DELETE by mac12 (GET, the
+lookup of SPEC §2.4, shows the stored URL in settings_manager).  A PUT body must
 be exactly the SPEC's: mac, autoprovisioning_enabled true and the
 provisioning setting with perm RW, nothing else.  Devices of other
 accounts (`foreign`) are refused as the vendor does: GRAPE with
@@ -168,7 +169,7 @@ class HawkSim(RestSim):
             return self._tokens(req)
         if req.key == "company" and req.method == "GET":
             return self._company(req)
-        if req.key == "endpoint" and req.method in ("PUT", "DELETE"):
+        if req.key == "endpoint" and req.method in ("GET", "PUT", "DELETE"):
             return self._endpoint(req)
         return (404, {"detail": "Not found."})
 
@@ -276,6 +277,20 @@ class HawkSim(RestSim):
             return "content type must be application/json"
         return None
 
+    def _endpoint_get(self, mac, known):
+        """The device as the vendor shows it: its settings hold the URL."""
+        if not known:
+            return (404, {"detail": "Not found."})
+        with self.lock:
+            url = self.endpoints[mac]["url"]
+        return (200, {"mac": mac, "autoprovisioning_enabled": True,
+                      "product": None, "warranty_exp_warning_period": 30,
+                      "settings_manager": {self.setting_uuid: {
+                          "value": url, "attrs": {"perm": "RW"}}},
+                      "links": {"self": self.link(
+                          "companies/%s/endpoints/%s" % (self.company_id,
+                                                         mac))}})
+
     def _endpoint(self, req):
         m = re.match(r"^/api/companies/([^/]+)/endpoints/(.*)$", req.path)
         if m.group(1) != self.company_id:
@@ -288,6 +303,8 @@ class HawkSim(RestSim):
             known = mac in self.endpoints
         if foreign:
             return self._refuse_foreign()
+        if req.method == "GET":
+            return self._endpoint_get(mac, known)
         if req.method == "DELETE":
             if not known:
                 return (404, {"detail": "Not found."})
@@ -317,10 +334,14 @@ def main(argv=None):
     ap.add_argument("--port", type=int, default=8095)
     ap.add_argument("--client-id", default="demo")
     ap.add_argument("--client-secret", default="demo")
+    ap.add_argument("--foreign", action="append", default=[],
+                    help="a MAC registered by another account (repeatable)")
     ap.add_argument("--quiet", action="store_true")
     args = ap.parse_args(argv)
     sim = HawkSim(args.vendor, args.client_id, args.client_secret,
                   port=args.port, verbose=not args.quiet)
+    for m in args.foreign:
+        sim.hold_elsewhere(m)
     return sim.run("%s simulator on %s" % (args.vendor, sim.url))
 
 

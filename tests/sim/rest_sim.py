@@ -10,6 +10,10 @@ or "endpoint") and may apply a limited number of times:
     sim.script("token", (500, {"message": "down"}))     # every time
     sim.script("addDevicesByMac", (401, ""), times=1)   # once, then normal
 
+writes() lists the recorded requests that could change the account
+(subclass's is_write()), hold_elsewhere(mac) gives a MAC to another
+account.
+
 Behaviours: (status, body) or (status, body, headers) where body is a
 dict/list (sent as JSON), str or bytes; "garbage" (200, not JSON);
 "empty" (200, no body); "hang" (no answer until the simulator stops);
@@ -133,6 +137,16 @@ class RestSim(ServedSim):
             else:
                 self.scripts[key] = [behaviour, times]
 
+    def writes(self):
+        """Recorded requests that may have changed the account (the
+        subclass's is_write), to prove a lookup wrote nothing."""
+        return [c for c in self.calls_of() if self.is_write(c)]
+
+    def hold_elsewhere(self, mac):
+        """Marks a MAC (any notation) as registered by another account."""
+        with self.lock:
+            self.foreign.add(mac.replace("-", "").replace(":", "").lower())
+
     def calls_of(self, key=None):
         """Recorded requests of route key (all with None)."""
         with self.lock:
@@ -215,6 +229,9 @@ class RestSim(ServedSim):
     # Subclasses.
     def route(self, req):
         return None
+
+    def is_write(self, req):
+        return req.method != "GET"
 
     def handle(self, req):
         return (404, {"message": "not found"})

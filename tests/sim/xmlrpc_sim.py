@@ -8,6 +8,12 @@ the vendor's own semantics: one registry mac -> url for the account, a
 vendor's refusal texts.  Every answer is the vendors' shape, one param
 holding an array [boolean, message].
 
+Lookups (SPEC §2.4) answer from the same state, and never change it:
+each class names its read-only methods in `reads`, and writes() lists
+the recorded calls of any other method, so a test can prove that a
+lookup wrote nothing.  hold_elsewhere(mac) marks a MAC as registered by
+another account.
+
 Tests script the answers per MAC (and per method) to reproduce the
 vendors' failures:
 
@@ -243,6 +249,7 @@ class VendorSim(ServedSim):
 
     vendor = None
     methods = {}  # XML-RPC method name -> handler method name
+    reads = frozenset()  # the methods that change nothing (lookups)
 
     def __init__(self, user="demo", password="demo", host="127.0.0.1",
                  port=0, verbose=False):
@@ -301,6 +308,16 @@ class VendorSim(ServedSim):
         with self.lock:
             return [c for c in self.calls
                     if method is None or c.method == method]
+
+    # Calls that may have changed something: every method not in reads,
+    # unparseable calls included.
+    def writes(self):
+        return [c for c in self.calls_of() if c.method not in self.reads]
+
+    # Marks a MAC (any notation) as registered by another account.
+    def hold_elsewhere(self, mac):
+        with self.lock:
+            self.foreign.add(mac12(mac))
 
     def expected_password(self):
         return self.password
@@ -364,7 +381,29 @@ def _valid_url(url):
 class SnomSim(VendorSim):
     vendor = "snom"
     methods = {"redirect.registerPhone": "register",
-               "redirect.deregisterPhone": "deregister"}
+               "redirect.deregisterPhone": "deregister",
+               "redirect.checkPhone": "check",
+               "redirect.getPhoneRedirection": "redirection"}
+    reads = frozenset({"redirect.checkPhone", "redirect.getPhoneRedirection"})
+    company = "Example PBX Ltd"
+
+    # [true, ...] for a phone of this account, else the refusal.
+    def check(self, mac):
+        m = mac12(mac) if HEX12.match(mac or "") else None
+        if m is None:
+            return False, "Error:malformed_mac"
+        if m in self.foreign:
+            return False, "Error:owned_by_other_user"
+        if m not in self.registry:
+            return False, "Error:no_such_mac"
+        return True, "OK"
+
+    # [true, company, url] for a phone of this account.
+    def redirection(self, mac):
+        ok, text = self.check(mac)
+        if not ok:
+            return ok, text
+        return True, self.company, self.registry[mac12(mac)]
 
     def register(self, mac, url):
         m = mac12(mac) if HEX12.match(mac or "") else None
@@ -378,21 +417,18 @@ class SnomSim(VendorSim):
         return True, "OK"
 
     def deregister(self, mac):
-        m = mac12(mac) if HEX12.match(mac or "") else None
-        if m is None:
-            return False, "Error:malformed_mac"
-        if m in self.foreign:
-            return False, "Error:owned_by_other_user"
-        if m not in self.registry:
-            return False, "Error:no_such_mac"
-        del self.registry[m]
-        return True, "OK"
+        ok, text = self.check(mac)
+        if ok:
+            del self.registry[mac12(mac)]
+        return ok, text
 
 
 class GigasetSim(VendorSim):
     vendor = "gigaset"
     methods = {"autoprov.registerDevice": "register",
-               "autoprov.deregisterDevice": "deregister"}
+               "autoprov.deregisterDevice": "deregister",
+               "autoprov.checkDevice": "check"}
+    reads = frozenset({"autoprov.checkDevice"})
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -428,23 +464,39 @@ class GigasetSim(VendorSim):
         self.registry[m] = url
         return True, "device %s registered" % ident
 
-    def deregister(self, ident):
+    # MAC12 of a device this account registered, or (None, refusal).
+    def _own(self, ident):
         m, refusal = self._device(ident)
         if m is None:
-            return False, refusal
+            return None, refusal
         if m in self.foreign:
-            return False, "mac_already_in_use: %s belongs to another " \
-                          "provider" % ident
+            return None, "mac_already_in_use: %s belongs to another " \
+                         "provider" % ident
         if m not in self.registry:
-            return False, "mac_not_found: %s" % ident
+            return None, "mac_not_found: %s" % ident
+        return m, None
+
+    def deregister(self, ident):
+        m, refusal = self._own(ident)
+        if m is None:
+            return False, refusal
         del self.registry[m]
         return True, "device %s deregistered" % ident
+
+    # Whether this account registered the device; never its URL.
+    def check(self, ident):
+        m, refusal = self._own(ident)
+        if m is None:
+            return False, refusal
+        return True, "device %s is registered" % ident
 
 
 class YealinkSim(VendorSim):
     vendor = "yealink"
     methods = {"redirect.registerDeviceWithUniqueUrl": "register",
-               "redirect.deRegisterDevice": "deregister"}
+               "redirect.deRegisterDevice": "deregister",
+               "redirect.checkDevice": "check"}
+    reads = frozenset({"redirect.checkDevice"})
     BAD_URL = ("Error:The url can only begin with 'http://' or "
                "'https://' or 'ftp://' or 'tftp://'")
 
@@ -475,13 +527,24 @@ class YealinkSim(VendorSim):
         self.registry.pop(m, None)
         return True, "OK"
 
+    # The device's state in words, as RPS says it.
+    def check(self, mac):
+        if not isinstance(mac, str) or not HYPHEN.match(mac):
+            return False, "Error:Invalid MAC"
+        m = mac12(mac)
+        if m in self.foreign:
+            return True, "Registered elsewhere"
+        return True, "Registered" if m in self.registry else "Unregistered"
+
 
 class FanvilSim(VendorSim):
     vendor = "fanvil"
     methods = {"redirect.deleteServer": "delete_server",
                "redirect.addMaterialServer": "add_server",
                "redirect.deRegisterDevice": "deregister",
-               "redirect.registerDevice": "register"}
+               "redirect.registerDevice": "register",
+               "redirect.checkDevice": "check"}
+    reads = frozenset({"redirect.checkDevice"})
     PROTOS = {"1": "ftp", "2": "tftp", "4": "http", "5": "https"}
 
     def __init__(self, *args, **kwargs):
@@ -564,6 +627,17 @@ class FanvilSim(VendorSim):
         self._sync()
         return True, "OK"
 
+    # [true, server name] for a device bound by this account.
+    def check(self, mac):
+        m = mac12(mac) if HEX12.match(mac or "") else None
+        if m is None:
+            return False, "Error: mac_format_error"
+        if m in self.foreign:
+            return False, "Error: device_had_existed"
+        if m not in self.devices:
+            return False, "Error:device_not_exist"
+        return True, self.devices[m]
+
 
 SIMS = {"snom": SnomSim, "gigaset": GigasetSim, "yealink": YealinkSim,
         "fanvil": FanvilSim}
@@ -587,7 +661,7 @@ def main(argv=None):
     sim = SIMS[a.vendor](user=a.user, password=a.password, host=a.host,
                          port=a.port, verbose=True)
     for m in a.foreign:
-        sim.foreign.add(mac12(m))
+        sim.hold_elsewhere(m)
     return sim.run("%s simulator on %s (user %s)"
                    % (a.vendor, sim.url, a.user))
 

@@ -12,7 +12,8 @@ other accounts' devices (`foreign`), the devices' PINs, and whether the
 account may register by MAC only (`mac_only`).
 
 Routes (script keys): "token", "delDevices", "addDevicesByMac",
-"devices", "listDevicePins".  See rest_sim.py for the behaviours; extra
+"devices", "listDevicePins", "listDevices" (the lookup of SPEC §2.4:
+only this account's devices, filtered by mac, paged by skip/limit).  See rest_sim.py for the behaviours; extra
 helpers: revoke_tokens() (the next call gets 401), token_ttl (expires_in
 of new tokens).
 
@@ -40,7 +41,10 @@ ROUTES = {
     "/v2/rps/addDevicesByMac": "addDevicesByMac",
     "/v2/rps/devices": "devices",
     "/v2/rps/listDevicePins": "listDevicePins",
+    "/v2/rps/listDevices": "listDevices",
 }
+# The calls that change nothing at YMCS (the token is no device state).
+READS = frozenset({"token", "listDevicePins", "listDevices"})
 # How far `timestamp` may be from our clock.
 SKEW_MS = 5 * 60 * 1000
 
@@ -96,6 +100,9 @@ class YmcsSim(RestSim):
 
     def route(self, req):
         return ROUTES.get(req.path)
+
+    def is_write(self, req):
+        return req.key not in READS
 
     def handle(self, req):
         if req.method != "POST" or req.key is None:
@@ -215,6 +222,26 @@ class YmcsSim(RestSim):
         return (201, {"id": secrets.token_hex(8), "mac": b["mac"],
                       "sn": b["sn"], "uniqueServerUrl": b["uniqueServerUrl"]})
 
+    def _listDevices(self, req):
+        b = req.json
+        if not isinstance(b, dict) or not isinstance(b.get("skip", 0), int) \
+                or not isinstance(b.get("limit", 10), int) or \
+                not isinstance(b.get("filter", {}), dict):
+            return error(400011, "skip, limit and filter malformed")
+        want = b.get("filter", {}).get("mac")
+        with self.lock:
+            found = [{"id": "dev-" + mac, "mac": mac, "sn": d["sn"],
+                      "uniqueServerUrl": d["url"], "serverName": None,
+                      "serverUrl": None, "remark": None}
+                     for mac, d in sorted(self.devices.items())
+                     if want is None or mac == want]
+        skip, limit = b.get("skip", 0), b.get("limit", 10)
+        answer = {"skip": skip, "limit": limit,
+                  "data": found[skip:skip + limit]}
+        if b.get("autoCount"):
+            answer["total"] = len(found)
+        return (200, answer)
+
     def _listDevicePins(self, req):
         b = req.json
         if not isinstance(b, dict) or not isinstance(b.get("macs"), list):
@@ -239,6 +266,8 @@ def main(argv=None):
                     metavar="MAC12=PIN", help="a device's PIN")
     ap.add_argument("--sn-only", action="store_true",
                     help="refuse addDevicesByMac with 900403")
+    ap.add_argument("--foreign", action="append", default=[],
+                    help="a MAC registered by another account (repeatable)")
     ap.add_argument("--quiet", action="store_true")
     args = ap.parse_args(argv)
     sim = YmcsSim(args.client_id, args.client_secret, port=args.port,
@@ -247,6 +276,8 @@ def main(argv=None):
         mac, _, pin = p.partition("=")
         sim.pins[mac.lower()] = pin
     sim.mac_only = not args.sn_only
+    for m in args.foreign:
+        sim.hold_elsewhere(m)
     return sim.run("ymcs simulator on %s" % sim.url)
 
 

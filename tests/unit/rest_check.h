@@ -16,6 +16,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "../../lib/url.h"
 #include "../../providers/provider.h"
 #include "fake_http.h"
 
@@ -26,6 +27,7 @@ struct rest_env {
 	struct fal_error err;
 	struct fal_call call;
 	struct fal_device dev;
+	char vendor_url[FAL_URL_MAX + 1];  /* dev.url, as the API makes it */
 	char base_url[256];
 	char client_id[64];
 	char client_secret[64];
@@ -51,7 +53,11 @@ rest_env_init(struct rest_env *e, enum fal_provider_id id,
 	e->call.http = fake_http_client();
 	e->call.err = &e->err;
 	assert_int_equal(fal_mac_parse(mac, &e->dev.mac), FAL_OK);
-	e->dev.url = url;
+	/* As the request layer does: vendors get %25 as %, Fanvil splits
+	 * the URL as sent. */
+	e->dev.sent_url = url;
+	if (url != NULL)
+		e->dev.url = fal_url_decode_pct25(e->vendor_url, url);
 }
 
 /* Fails unless the JSON text got equals want (values, any member order). */

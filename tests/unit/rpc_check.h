@@ -17,6 +17,7 @@
 
 #include <mxml.h>
 
+#include "../../lib/url.h"
 #include "../../providers/provider.h"
 #include "fake_http.h"
 
@@ -218,6 +219,7 @@ struct rpc_env {
 	struct fal_error err;
 	struct fal_call call;
 	struct fal_device dev;
+	char vendor_url[FAL_URL_MAX + 1];  /* dev.url, as the API makes it */
 };
 
 /* Sets up e for the device mac and url, with no request made or queued. */
@@ -234,7 +236,11 @@ rpc_env_init(struct rpc_env *e, const char *mac, const char *url)
 	e->call.http = fake_http_client();
 	e->call.err = &e->err;
 	assert_int_equal(fal_mac_parse(mac, &e->dev.mac), FAL_OK);
-	e->dev.url = url;
+	/* As the request layer does: vendors get %25 as %, Fanvil splits
+	 * the URL as sent. */
+	e->dev.sent_url = url;
+	if (url != NULL)
+		e->dev.url = fal_url_decode_pct25(e->vendor_url, url);
 	fake_http_reset();
 }
 
@@ -373,6 +379,69 @@ rpc_expect_failures(struct rpc_env *e, rpc_fn fn, size_t n_ok)
 	rpc_expect_failure(e, fn, n_ok, RPC_CUT, FAL_ERR_READ_RESPONSE_FAILED);
 	rpc_expect_failure(e, fn, n_ok, RPC_GARBAGE, FAL_ERR_UNKNOWN_RESPONSE);
 	rpc_expect_failure(e, fn, n_ok, RPC_FAULT, FAL_ERR_UNKNOWN_RESPONSE);
+}
+
+/* A lookup answer [ok, text] and what it must become. */
+struct rpc_lookup_case {
+	bool ok;
+	const char *text;
+	enum fal_err want;
+	enum fal_lookup_state state;   /* when want is FAL_OK */
+};
+
+/* A provider's lookup_device. */
+static inline rpc_fn
+rpc_lookup_of(enum fal_provider_id id)
+{
+	return fal_provider_get(id)->lookup_device;
+}
+
+/*
+ * For each case: answers the lookup's call with [ok, text] (any later
+ * call fails with HTTP 500), then checks the outcome, that a failure
+ * carries the vendor's text, and that no URL is reported.  A registered
+ * device may cost more_if_registered further calls.
+ */
+static inline void
+rpc_expect_lookups(struct rpc_env *e, rpc_fn fn,
+		   const struct rpc_lookup_case *cases, size_t n,
+		   size_t more_if_registered)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct rpc_lookup_case *c = &cases[i];
+		size_t want_calls = 1;
+		enum fal_err got;
+
+		fake_http_reset();
+		fal_error_clear(&e->err);
+		e->call.lookup_state = FAL_LOOKUP_ELSEWHERE + 1;
+		rpc_push_answer(c->ok, c->text);
+		for (size_t k = 0; k < 4; k++)
+			fake_http_push(500, "<html>oops</html>", NULL);
+		got = fn(&e->call, &e->dev);
+		if (got != c->want)
+			fail_msg("[%d, \"%s\"]: got %s, want %s", c->ok, c->text,
+				 fal_err_code(got), fal_err_code(c->want));
+		if (c->want == FAL_OK) {
+			assert_int_equal(e->call.lookup_state, c->state);
+			if (c->state == FAL_LOOKUP_REGISTERED)
+				want_calls += more_if_registered;
+		} else {
+			assert_int_equal(e->err.code, c->want);
+			if (c->want != FAL_ERR_UNKNOWN_RESPONSE)
+				assert_string_equal(e->err.message, c->text);
+		}
+		assert_null(e->call.lookup_url);
+		assert_int_equal(fake_http_ncalls(), want_calls);
+	}
+}
+
+/* Checks that the lookup's one call counts every failure below refusals. */
+static inline void
+rpc_expect_lookup_failures(struct rpc_env *e, rpc_fn fn)
+{
+	rpc_expect_failures(e, fn, 0);
+	assert_null(e->call.lookup_url);
 }
 
 #endif

@@ -1,6 +1,7 @@
 /*
  * test_hawk_json.c - the GRAPE/SRAPS endpoint body, discovery documents
- * and error mapping (SPEC §2.3) as pure functions.
+ * error mapping (SPEC §2.3) and lookup answers (SPEC §2.4) as
+ * pure functions.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -128,6 +129,88 @@ test_error_map(void **state)
 	}
 }
 
+#define UUID "3f2a-uuid"
+
+/* Reads a lookup answer; *url as found. */
+static enum fal_err
+lookup(long status, const char *body, enum fal_lookup_state *st,
+       char **url, struct fal_error *err)
+{
+	fal_error_clear(err);
+	*st = FAL_LOOKUP_ELSEWHERE + 1;
+	return fal_hawk_lookup_read(status, body, strlen(body), UUID, st, url,
+				    err);
+}
+
+/* status/body say state with url (NULL: none). */
+static void
+expect_lookup(long status, const char *body, enum fal_lookup_state want,
+	      const char *url)
+{
+	enum fal_lookup_state st;
+	struct fal_error err;
+	char *got;
+
+	if (lookup(status, body, &st, &got, &err) != FAL_OK)
+		fail_msg("%ld %s: %s", status, body, fal_err_code(err.code));
+	assert_int_equal(st, want);
+	if (url == NULL)
+		assert_null(got);
+	else
+		assert_string_equal(got, url);
+	free(got);
+}
+
+static void
+test_lookup_read(void **state)
+{
+	(void)state;
+	expect_lookup(200, "{\"mac\":\"acde48234567\",\"settings_manager\":{"
+		      "\"other\":{\"value\":\"x\"},\"" UUID "\":{\"value\":"
+		      "\"https://p/%MACD.xml\",\"attrs\":{\"perm\":\"RW\"}}}}",
+		      FAL_LOOKUP_REGISTERED, "https://p/%MACD.xml");
+	/* The setting absent, null or empty: registered, URL unknown. */
+	expect_lookup(200, "{\"mac\":\"acde48234567\"}", FAL_LOOKUP_REGISTERED,
+		      NULL);
+	expect_lookup(200, "{\"settings_manager\":{\"other\":{\"value\":\"x\"}}}",
+		      FAL_LOOKUP_REGISTERED, NULL);
+	expect_lookup(200, "{\"settings_manager\":{\"" UUID "\":{\"value\":null}}}",
+		      FAL_LOOKUP_REGISTERED, NULL);
+	expect_lookup(200, "{\"settings_manager\":{\"" UUID "\":{\"value\":\"\"}}}",
+		      FAL_LOOKUP_REGISTERED, NULL);
+	expect_lookup(404, "{\"detail\":\"Not found.\"}",
+		      FAL_LOOKUP_NOT_REGISTERED, NULL);
+	expect_lookup(404, "", FAL_LOOKUP_NOT_REGISTERED, NULL);
+	/* What register calls another owner's device: held elsewhere. */
+	expect_lookup(403, "{\"message\":\"taken_mac_or_forbidden\"}",
+		      FAL_LOOKUP_ELSEWHERE, NULL);
+	expect_lookup(403, "{\"detail\":\"You do not have permission to perform "
+		      "this action on this endpoint.\"}", FAL_LOOKUP_ELSEWHERE,
+		      NULL);
+}
+
+static void
+test_lookup_read_failures(void **state)
+{
+	enum fal_lookup_state st;
+	struct fal_error err;
+	char *url;
+
+	(void)state;
+	assert_int_equal(lookup(200, "[]", &st, &url, &err),
+			 FAL_ERR_UNKNOWN_RESPONSE);
+	assert_int_equal(lookup(200, "<html>", &st, &url, &err),
+			 FAL_ERR_UNKNOWN_RESPONSE);
+	assert_int_equal(lookup(204, "", &st, &url, &err),
+			 FAL_ERR_REMOTE_CALL_FAILED);
+	assert_int_equal(lookup(400, "{\"message\":\"invalid mac\"}", &st, &url,
+				&err), FAL_ERR_UNKNOWN_PROVIDER_ERROR);
+	assert_string_equal(err.message, "invalid mac");
+	assert_int_equal(lookup(500, "", &st, &url, &err),
+			 FAL_ERR_REMOTE_CALL_FAILED);
+	assert_null(url);
+}
+
 int
 main(void)
 {
@@ -136,6 +219,8 @@ main(void)
 		cmocka_unit_test(test_settings_find),
 		cmocka_unit_test(test_link_read),
 		cmocka_unit_test(test_error_map),
+		cmocka_unit_test(test_lookup_read),
+		cmocka_unit_test(test_lookup_read_failures),
 	};
 
 	return cmocka_run_group_tests_name("hawk_json", tests, NULL, NULL);

@@ -157,7 +157,8 @@ test_routes(void **state)
 	expect(1, "GET", "/health/check", NULL, NULL, 200, "");
 	expect(1, "GET", "/providers", NULL, NULL, 401, "unauthorized");
 	expect(0, "GET", "/nope", NULL, NULL, 404, "not_found");
-	expect(0, "GET", MAC_OK, NULL, NULL, 405, "method_not_allowed");
+	expect(0, "POST", MAC_OK, NULL, NULL, 405, "method_not_allowed");
+	expect(0, "HEAD", MAC_OK, NULL, NULL, 405, "method_not_allowed");
 	expect(0, "POST", "/providers", NULL, NULL, 405, "method_not_allowed");
 }
 
@@ -234,6 +235,97 @@ test_echoed_password_is_masked(void **state)
 	fal_secret_forget_all();
 }
 
+/* GETs uri; the answer's status and body into *body (malloc'd). */
+static int
+lookup(const char *uri, int with_tokens, const char *auth, char **body)
+{
+	struct fal_config cfg;
+	struct fal_response resp;
+	struct fal_request req = { .method = "GET", .request_uri = uri,
+				   .authorization = auth,
+				   .content_length = -1 };
+
+	config_init(&cfg, with_tokens);
+	fal_api_handle(&cfg, fake_http_client(), &req, &resp);
+	*body = resp.body != NULL ? strndup(resp.body, resp.body_len) : NULL;
+	assert_true(resp.body == NULL ||
+		    strcmp(resp.content_type, "application/json") == 0);
+	fal_response_free(&resp);
+	return resp.status;
+}
+
+/* Queues Snom's [ok, text] answer. */
+static void
+push_snom(int ok, const char *text, const char *third)
+{
+	char doc[1024];
+
+	snprintf(doc, sizeof(doc),
+		 "<?xml version=\"1.0\"?><methodResponse><params><param><value>"
+		 "<array><data><value><boolean>%d</boolean></value><value>"
+		 "<string>%s</string></value>%s%s%s</data></array></value>"
+		 "</param></params></methodResponse>", ok, text,
+		 third ? "<value><string>" : "", third ? third : "",
+		 third ? "</string></value>" : "");
+	fake_http_push(200, doc, NULL);
+}
+
+static void
+expect_lookup(const char *uri, int status, const char *want)
+{
+	char *body;
+
+	assert_int_equal(lookup(uri, 0, NULL, &body), status);
+	assert_string_equal(body, want);
+	free(body);
+}
+
+/* SPEC §1.8: the answer, the normalised MAC, url null where unknown. */
+static void
+test_lookup_answers(void **state)
+{
+	(void)state;
+	push_snom(1, "OK", NULL);
+	push_snom(1, "Example", "https://p/x?a=\"1\"");
+	expect_lookup("/providers/snom/ac:de:48:23:45:67", 200,
+		      "{\"provider\":\"snom\",\"mac\":\"AC-DE-48-23-45-67\","
+		      "\"state\":\"registered\",\"url\":\"https://p/x?a=\\\"1\\\"\"}");
+	assert_int_equal(fake_http_ncalls(), 2);
+
+	push_snom(0, "Error:no_such_mac", NULL);
+	expect_lookup(MAC_OK, 200,
+		      "{\"provider\":\"snom\",\"mac\":\"AC-DE-48-23-45-67\","
+		      "\"state\":\"not_registered\",\"url\":null}");
+	push_snom(0, "Error:owned_by_other_user", NULL);
+	expect_lookup(MAC_OK, 200,
+		      "{\"provider\":\"snom\",\"mac\":\"AC-DE-48-23-45-67\","
+		      "\"state\":\"registered_elsewhere\",\"url\":null}");
+	push_snom(0, "Error:malformed_mac", NULL);
+	expect_lookup(MAC_OK, 500, "{\"error\":\"not_valid_mac_address\","
+		      "\"message\":\"Error:malformed_mac\"}");
+}
+
+/* The checks of DELETE, in order, before any vendor call. */
+static void
+test_lookup_checks(void **state)
+{
+	char *body;
+
+	(void)state;
+	assert_int_equal(lookup(MAC_OK, 1, NULL, &body), 401);
+	free(body);
+	assert_int_equal(lookup(MAC_OK, 1, "Bearer s3cret-token", &body), 500);
+	free(body);
+	expect(0, "GET", "/providers/gigaset/AC-DE-48-23-45-67", NULL, NULL,
+	       404, "provider_not_supported");
+	expect(0, "GET", "/providers/snom/", NULL, NULL, 400,
+	       "missing_mac_address");
+	expect(0, "GET", "/providers/snom/01-00-5E-00-00-01", NULL, NULL, 400,
+	       "malformed_mac_address");
+	/* Only the one GET with the token reached the (silent) vendor. */
+	assert_int_equal(fake_http_ncalls(), 1);
+}
+
 int
 main(void)
 {
@@ -244,6 +336,8 @@ main(void)
 		cmocka_unit_test_setup(test_providers_lists_enabled, setup),
 		cmocka_unit_test_setup(test_register_success_and_refusal, setup),
 		cmocka_unit_test_setup(test_echoed_password_is_masked, setup),
+		cmocka_unit_test_setup(test_lookup_answers, setup),
+		cmocka_unit_test_setup(test_lookup_checks, setup),
 	};
 
 	return cmocka_run_group_tests_name("api", tests, NULL, NULL);

@@ -1,6 +1,6 @@
 /*
  * test_provider_fanvil.c - Fanvil's password, calls and answer mapping
- * (SPEC §2.1), through the scripted transport.
+ * (SPEC §2.1, §2.4), through the scripted transport.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -291,6 +291,57 @@ test_deregister_refusals(void **state)
 	}
 }
 
+/*
+ * SPEC §1.1: split as sent, then %25 sent as % in each piece; %2F and
+ * the rest stay as they are.
+ */
+static void
+test_server_pct25(void **state)
+{
+	(void)state;
+	expect_server_of("https://pbx.example.com/prov%2Fa/tok/%25MACD.xml?d=%2F%2525", "cfgPfSrv=pbx.example.com",
+			 "cfgPfName=prov%2Fa/tok/%MACD.xml?d=%2F%25",
+			 "cfgPfProt=5");
+	expect_server_of("http://pbx:8080/t/%25MACD.cfg", "cfgPfSrv=pbx:8080",
+			 "cfgPfName=t/%MACD.cfg", "cfgPfProt=4");
+}
+
+static void
+test_lookup_call(void **state)
+{
+	struct rpc_env e;
+
+	(void)state;
+	rpc_env_init(&e, "ac-de-48-23-45-67", NULL);
+	rpc_push_answer(true, MAC12);
+	rpc_expect_result(&e, rpc_lookup_of(FAL_FANVIL)(&e.call, &e.dev),
+			  FAL_OK, 1);
+	assert_int_equal(e.call.lookup_state, FAL_LOOKUP_REGISTERED);
+	rpc_expect_call(0, &e.conf, "redirect.checkDevice", 1, MAC12);
+}
+
+static void
+test_lookup_answers(void **state)
+{
+	static const struct rpc_lookup_case cases[] = {
+		{ true, MAC12, FAL_OK, FAL_LOOKUP_REGISTERED },
+		{ true, "OK", FAL_OK, FAL_LOOKUP_REGISTERED },
+		{ false, "Error:device_not_exist", FAL_OK,
+		  FAL_LOOKUP_NOT_REGISTERED },
+		{ false, "Error: mac_format_error", FAL_ERR_NOT_VALID_MAC, 0 },
+		{ false, "Error: device_had_existed", FAL_ERR_DEVICE_OWNED, 0 },
+		{ false, "Error:server_not_exist", FAL_ERR_UNKNOWN_PROVIDER_ERROR, 0 },
+		{ false, "Error: device_not_exist", FAL_ERR_UNKNOWN_PROVIDER_ERROR, 0 },
+	};
+	struct rpc_env e;
+
+	(void)state;
+	rpc_env_init(&e, "AC-DE-48-23-45-67", NULL);
+	rpc_expect_lookups(&e, rpc_lookup_of(FAL_FANVIL), cases,
+			   sizeof(cases) / sizeof(cases[0]), 0);
+	rpc_expect_lookup_failures(&e, rpc_lookup_of(FAL_FANVIL));
+}
+
 int
 main(void)
 {
@@ -306,6 +357,9 @@ main(void)
 		cmocka_unit_test(test_register_device_refusals),
 		cmocka_unit_test(test_deregister_calls),
 		cmocka_unit_test(test_deregister_refusals),
+		cmocka_unit_test(test_server_pct25),
+		cmocka_unit_test(test_lookup_call),
+		cmocka_unit_test(test_lookup_answers),
 	};
 	int rc = cmocka_run_group_tests_name("provider_fanvil", tests, NULL,
 					     NULL);

@@ -1,6 +1,6 @@
 /*
  * test_provider_gigaset.c - Gigaset's calls and answer mapping (SPEC
- * §2.1), through the scripted transport.
+ * §2.1, §2.4), through the scripted transport.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -189,6 +189,69 @@ test_deregister_refusals(void **state)
 			    sizeof(cases) / sizeof(cases[0]));
 }
 
+/* SPEC §1.1: NethVoice's %25MACD reaches Gigaset as its %MACD. */
+static void
+test_register_pct25(void **state)
+{
+	struct rpc_env e;
+
+	(void)state;
+	gigaset_env(&e, "https://pbx.example.com/prov%2Fa/tok/%25MACD.xml?d=%2F%2525", "AB12");
+	rpc_push_ok();
+	rpc_push_ok();
+	rpc_expect_result(&e, gigaset_register()(&e.call, &e.dev), FAL_OK, 2);
+	rpc_expect_call(1, &e.conf, "autoprov.registerDevice", 3,
+			"ACDE48234567-AB12", "https://pbx.example.com/prov%2Fa/tok/%MACD.xml?d=%2F%25", "Falconieri");
+}
+
+static void
+test_lookup_call(void **state)
+{
+	struct rpc_env e;
+
+	(void)state;
+	gigaset_env(&e, NULL, "AB12");
+	rpc_push_ok();
+	rpc_expect_result(&e, rpc_lookup_of(FAL_GIGASET)(&e.call, &e.dev),
+			  FAL_OK, 1);
+	assert_int_equal(e.call.lookup_state, FAL_LOOKUP_REGISTERED);
+	rpc_expect_call(0, &e.conf, "autoprov.checkDevice", 1,
+			"ACDE48234567-AB12");
+	/* The id is MAC12 alone with disable_crc, as on register. */
+	fake_http_reset();
+	e.conf.disable_crc = true;
+	rpc_push_refusal("mac_not_found: ACDE48234567");
+	rpc_expect_result(&e, rpc_lookup_of(FAL_GIGASET)(&e.call, &e.dev),
+			  FAL_OK, 1);
+	assert_int_equal(e.call.lookup_state, FAL_LOOKUP_NOT_REGISTERED);
+	rpc_expect_call(0, &e.conf, "autoprov.checkDevice", 1, "ACDE48234567");
+}
+
+static void
+test_lookup_answers(void **state)
+{
+	static const struct rpc_lookup_case cases[] = {
+		{ true, "device registered", FAL_OK, FAL_LOOKUP_REGISTERED },
+		{ true, "mac_not_found: x", FAL_OK, FAL_LOOKUP_REGISTERED },
+		{ false, "mac_not_found: ACDE48234567-AB12", FAL_OK,
+		  FAL_LOOKUP_NOT_REGISTERED },
+		{ false, "mac_not_found:", FAL_OK, FAL_LOOKUP_NOT_REGISTERED },
+		{ false, "mac_invalid: bad id", FAL_ERR_NOT_VALID_MAC, 0 },
+		/* Not listed for lookups: mapped as on register. */
+		{ false, "mac_not_exist: x", FAL_ERR_NOT_VALID_MAC, 0 },
+		{ false, "mac_already_in_use: x", FAL_ERR_DEVICE_OWNED, 0 },
+		{ false, "MAC_NOT_FOUND: x", FAL_ERR_UNKNOWN_PROVIDER_ERROR, 0 },
+		{ false, "server busy", FAL_ERR_UNKNOWN_PROVIDER_ERROR, 0 },
+	};
+	struct rpc_env e;
+
+	(void)state;
+	gigaset_env(&e, NULL, "AB12");
+	rpc_expect_lookups(&e, rpc_lookup_of(FAL_GIGASET), cases,
+			   sizeof(cases) / sizeof(cases[0]), 0);
+	rpc_expect_lookup_failures(&e, rpc_lookup_of(FAL_GIGASET));
+}
+
 int
 main(void)
 {
@@ -202,6 +265,9 @@ main(void)
 		cmocka_unit_test(test_register_refusals),
 		cmocka_unit_test(test_counted_call_failures),
 		cmocka_unit_test(test_deregister_refusals),
+		cmocka_unit_test(test_register_pct25),
+		cmocka_unit_test(test_lookup_call),
+		cmocka_unit_test(test_lookup_answers),
 	};
 	int rc = cmocka_run_group_tests_name("provider_gigaset", tests, NULL,
 					     NULL);

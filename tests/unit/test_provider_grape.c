@@ -1,5 +1,5 @@
 /*
- * test_provider_grape.c - the GRAPE/SRAPS dialogue (SPEC §2.3) through
+ * test_provider_grape.c - the GRAPE/SRAPS dialogue (SPEC §2.3, §2.4) through
  * the scripted transport: discovery and its cache, origin checks, the
  * exact PUT body, Hawk on every request (checked here with OpenSSL
  * directly, not with lib/hawk.c), and the error mapping.
@@ -601,6 +601,81 @@ test_prepare(void **state)
 	assert_false(sraps()->uses_sn || sraps()->answers_pin || sraps()->uses_crc);
 }
 
+/* A lookup: discovery, then one signed GET, no body, nothing written. */
+static void
+test_lookup_discovers_then_gets(void **state)
+{
+	struct rest_env e;
+
+	(void)state;
+	env(&e, FAL_SRAPS);
+	push_discovery();
+	fake_http_push(200, "{\"mac\":\"acde48234567\",\"settings_manager\":{"
+		       "\"u-grape\":{\"value\":\"http://wrong/\"},\"u-sraps\":"
+		       "{\"value\":\"https://p/%MACD.xml\"}}}", NULL);
+	rest_assert_outcome(&e, sraps()->lookup_device(&e.call, &e.dev), FAL_OK);
+	assert_int_equal(fake_http_ncalls(), 4);
+	rest_assert_request(3, "GET", DEVICE_URL);
+	assert_int_equal(fake_http_call_at(3)->body_len, 0);
+	assert_hawk(3, "s3cr3t-Key");
+	assert_int_equal(e.call.lookup_state, FAL_LOOKUP_REGISTERED);
+	assert_string_equal(e.call.lookup_url, "https://p/%MACD.xml");
+	free(e.call.lookup_url);
+	e.call.lookup_url = NULL;
+
+	/* Cached discovery: the next lookup is the GET alone. */
+	fake_http_reset();
+	fake_http_push(404, "{\"detail\":\"Not found.\"}", NULL);
+	rest_assert_outcome(&e, sraps()->lookup_device(&e.call, &e.dev), FAL_OK);
+	assert_int_equal(fake_http_ncalls(), 1);
+	assert_int_equal(e.call.lookup_state, FAL_LOOKUP_NOT_REGISTERED);
+	assert_null(e.call.lookup_url);
+
+	fake_http_reset();
+	fake_http_push(403, "{\"message\":\"taken_mac_or_forbidden\"}", NULL);
+	rest_assert_outcome(&e, sraps()->lookup_device(&e.call, &e.dev), FAL_OK);
+	assert_int_equal(e.call.lookup_state, FAL_LOOKUP_ELSEWHERE);
+
+	fake_http_reset();
+	fake_http_push_error(FAL_ERR_CONNECTION_FAILED, "timeout");
+	rest_assert_outcome(&e, sraps()->lookup_device(&e.call, &e.dev),
+			    FAL_ERR_CONNECTION_FAILED);
+}
+
+/* A failed discovery fails the lookup before any GET of the device. */
+static void
+test_lookup_discovery_fails(void **state)
+{
+	struct rest_env e;
+
+	(void)state;
+	env(&e, FAL_GRAPE);
+	fake_http_push(500, "", NULL);
+	rest_assert_outcome(&e, grape()->lookup_device(&e.call, &e.dev),
+			    FAL_ERR_REMOTE_CALL_FAILED);
+	assert_int_equal(fake_http_ncalls(), 1);
+	assert_null(e.call.lookup_url);
+}
+
+/* SPEC §1.1: %25 reaches the vendor as %, %2F stays. */
+static void
+test_register_pct25(void **state)
+{
+	struct rest_env e;
+
+	(void)state;
+	rest_env_init(&e, FAL_GRAPE, BASE, MAC,
+		      "https://p/a%2Fb/%25MACD.xml?x=%2F%2525");
+	push_discovery();
+	fake_http_push(200, "{}", NULL);
+	rest_assert_outcome(&e, grape()->register_device(&e.call, &e.dev), FAL_OK);
+	rest_assert_json(fake_http_call_at(3)->body,
+			 "{\"mac\":\"acde48234567\",\"autoprovisioning_enabled\":"
+			 "true,\"settings_manager\":{\"u-grape\":{\"value\":"
+			 "\"https://p/a%2Fb/%MACD.xml?x=%2F%25\",\"attrs\":"
+			 "{\"perm\":\"RW\"}}}}");
+}
+
 int
 main(void)
 {
@@ -622,6 +697,9 @@ main(void)
 		cmocka_unit_test_setup(test_client_id_escaped, setup),
 		cmocka_unit_test_setup(test_base_url_slashes, setup),
 		cmocka_unit_test_setup(test_prepare, setup),
+		cmocka_unit_test_setup(test_lookup_discovers_then_gets, setup),
+		cmocka_unit_test_setup(test_lookup_discovery_fails, setup),
+		cmocka_unit_test_setup(test_register_pct25, setup),
 	};
 
 	return cmocka_run_group_tests_name("provider_grape", tests, NULL, NULL);

@@ -1,6 +1,6 @@
 /*
  * test_provider_yealink.c - Yealink's legacy RPS calls and answer mapping
- * (SPEC §2.1), through the scripted transport.
+ * (SPEC §2.1, §2.4), through the scripted transport.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -90,6 +90,66 @@ test_refusals_and_failures(void **state)
 	}
 }
 
+/* SPEC §1.1: %25 reaches RPS as %, nothing else is decoded. */
+static void
+test_register_pct25(void **state)
+{
+	struct rpc_env e;
+
+	(void)state;
+	rpc_env_init(&e, "AC-DE-48-23-45-67", "https://pbx.example.com/prov%2Fa/tok/%25MACD.xml?d=%2F%2525");
+	rpc_push_ok();
+	rpc_expect_result(&e, yealink_register()(&e.call, &e.dev), FAL_OK, 1);
+	rpc_expect_call(0, &e.conf, "redirect.registerDeviceWithUniqueUrl", 4,
+			"AC-DE-48-23-45-67", "Falconieri", "https://pbx.example.com/prov%2Fa/tok/%MACD.xml?d=%2F%25", "1");
+}
+
+static void
+test_lookup_call(void **state)
+{
+	struct rpc_env e;
+
+	(void)state;
+	rpc_env_init(&e, "ac:de:48:23:45:6f", NULL);
+	rpc_push_answer(true, "Registered");
+	rpc_expect_result(&e, rpc_lookup_of(FAL_YEALINK)(&e.call, &e.dev),
+			  FAL_OK, 1);
+	assert_int_equal(e.call.lookup_state, FAL_LOOKUP_REGISTERED);
+	rpc_expect_call(0, &e.conf, "redirect.checkDevice", 1,
+			"AC-DE-48-23-45-6F");
+}
+
+/* The state is in the words, whatever the flag; case does not count. */
+static void
+test_lookup_answers(void **state)
+{
+	static const struct rpc_lookup_case cases[] = {
+		{ true, "Registered", FAL_OK, FAL_LOOKUP_REGISTERED },
+		{ true, "REGISTERED", FAL_OK, FAL_LOOKUP_REGISTERED },
+		{ false, "registered", FAL_OK, FAL_LOOKUP_REGISTERED },
+		{ true, "Unregistered", FAL_OK, FAL_LOOKUP_NOT_REGISTERED },
+		{ true, "unknown", FAL_OK, FAL_LOOKUP_NOT_REGISTERED },
+		{ true, "Registered elsewhere", FAL_OK, FAL_LOOKUP_ELSEWHERE },
+		{ true, "registered ELSEWHERE", FAL_OK, FAL_LOOKUP_ELSEWHERE },
+		{ true, "Error:Invalid MAC", FAL_ERR_NOT_VALID_MAC, 0 },
+		{ false, "Error:Invalid MAC", FAL_ERR_NOT_VALID_MAC, 0 },
+		{ false, "Error:abcde12345", FAL_ERR_DEVICE_OWNED, 0 },
+		{ true, "Error:busy", FAL_ERR_UNKNOWN_PROVIDER_ERROR, 0 },
+		{ false, "Maintenance", FAL_ERR_UNKNOWN_PROVIDER_ERROR, 0 },
+		/* A success in words RPS does not use is no known answer. */
+		{ true, "Registered!", FAL_ERR_UNKNOWN_RESPONSE, 0 },
+		{ true, "", FAL_ERR_UNKNOWN_RESPONSE, 0 },
+		{ true, "OK", FAL_ERR_UNKNOWN_RESPONSE, 0 },
+	};
+	struct rpc_env e;
+
+	(void)state;
+	rpc_env_init(&e, "AC-DE-48-23-45-67", NULL);
+	rpc_expect_lookups(&e, rpc_lookup_of(FAL_YEALINK), cases,
+			   sizeof(cases) / sizeof(cases[0]), 0);
+	rpc_expect_lookup_failures(&e, rpc_lookup_of(FAL_YEALINK));
+}
+
 int
 main(void)
 {
@@ -97,6 +157,9 @@ main(void)
 		cmocka_unit_test(test_register_call),
 		cmocka_unit_test(test_deregister_call),
 		cmocka_unit_test(test_refusals_and_failures),
+		cmocka_unit_test(test_register_pct25),
+		cmocka_unit_test(test_lookup_call),
+		cmocka_unit_test(test_lookup_answers),
 	};
 	int rc = cmocka_run_group_tests_name("provider_yealink", tests, NULL,
 					     NULL);

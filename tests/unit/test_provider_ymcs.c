@@ -1,5 +1,5 @@
 /*
- * test_provider_ymcs.c - the whole YMCS dialogue (SPEC §2.2) through the
+ * test_provider_ymcs.c - the whole YMCS dialogue (SPEC §2.2, §2.4) through the
  * scripted transport: token, headers, call order, bodies, the token cache,
  * the 401 retry, the PIN and every error mapping.
  */
@@ -699,6 +699,69 @@ test_flags_and_prepare(void **state)
 	assert_int_equal(ymcs()->prepare(&conf, errbuf, sizeof(errbuf)), 0);
 }
 
+/* A lookup: token, then listDevices filtered by the MAC, nothing else. */
+static void
+test_lookup_lists_the_device(void **state)
+{
+	struct rest_env e;
+
+	(void)state;
+	env(&e);
+	fake_http_push(200, TOKEN_OK("tok-1", 7200), NULL);
+	fake_http_push(200, "{\"skip\":0,\"limit\":1,\"data\":[{\"mac\":"
+		       "\"acde48234567\",\"uniqueServerUrl\":\"" URL "\"}]}", NULL);
+	rest_assert_outcome(&e, ymcs()->lookup_device(&e.call, &e.dev), FAL_OK);
+	assert_int_equal(fake_http_ncalls(), 2);
+	rest_assert_request(1, "POST",
+			    "https://ymcs.example.com/api/v2/rps/listDevices");
+	assert_api_headers(1, "tok-1");
+	rest_assert_json(fake_http_call_at(1)->body,
+			 "{\"skip\":0,\"limit\":1,\"autoCount\":false,"
+			 "\"filter\":{\"mac\":\"acde48234567\"}}");
+	assert_int_equal(e.call.lookup_state, FAL_LOOKUP_REGISTERED);
+	assert_string_equal(e.call.lookup_url, URL);
+	free(e.call.lookup_url);
+	e.call.lookup_url = NULL;
+
+	/* The token is cached; an empty list is not registered. */
+	fake_http_reset();
+	fake_http_push(200, "{\"data\":[]}", NULL);
+	rest_assert_outcome(&e, ymcs()->lookup_device(&e.call, &e.dev), FAL_OK);
+	assert_int_equal(fake_http_ncalls(), 1);
+	assert_int_equal(e.call.lookup_state, FAL_LOOKUP_NOT_REGISTERED);
+	assert_null(e.call.lookup_url);
+
+	/* A refused token gets one fresh token and one retry, as elsewhere. */
+	fake_http_reset();
+	fake_http_push(401, "{\"code\":401002}", NULL);
+	fake_http_push(200, TOKEN_OK("tok-2", 7200), NULL);
+	fake_http_push(200, "{\"data\":[]}", NULL);
+	rest_assert_outcome(&e, ymcs()->lookup_device(&e.call, &e.dev), FAL_OK);
+	assert_int_equal(fake_http_ncalls(), 3);
+	assert_api_headers(2, "tok-2");
+
+	fake_http_reset();
+	fake_http_push(200, "<html>", NULL);
+	rest_assert_outcome(&e, ymcs()->lookup_device(&e.call, &e.dev),
+			    FAL_ERR_UNKNOWN_RESPONSE);
+}
+
+/* SPEC §1.1: %25 reaches YMCS as %, %2F stays. */
+static void
+test_register_pct25(void **state)
+{
+	struct rest_env e;
+
+	(void)state;
+	rest_env_init(&e, FAL_YMCS, BASE, MAC,
+		      "https://p/a%2Fb/%25MACD.xml?x=%2F%2525");
+	push_register_ok(1);
+	rest_assert_outcome(&e, ymcs()->register_device(&e.call, &e.dev), FAL_OK);
+	rest_assert_json(fake_http_call_at(2)->body,
+			 "[{\"mac\":\"acde48234567\",\"uniqueServerUrl\":"
+			 "\"https://p/a%2Fb/%MACD.xml?x=%2F%25\"}]");
+}
+
 int
 main(void)
 {
@@ -726,6 +789,8 @@ main(void)
 		cmocka_unit_test_setup(test_deregister_401_retry, setup),
 		cmocka_unit_test_setup(test_base_url_without_slash, setup),
 		cmocka_unit_test_setup(test_flags_and_prepare, setup),
+		cmocka_unit_test_setup(test_lookup_lists_the_device, setup),
+		cmocka_unit_test_setup(test_register_pct25, setup),
 	};
 
 	return cmocka_run_group_tests_name("provider_ymcs", tests, NULL, NULL);

@@ -234,7 +234,7 @@ test_allows(void **state)
 	check_allows(FAL_ROUTE_HEALTH, "GH--");
 	check_allows(FAL_ROUTE_PROVIDERS, "GH--");
 	check_allows(FAL_ROUTE_METRICS, "GH--");
-	check_allows(FAL_ROUTE_DEVICE, "--PD");
+	check_allows(FAL_ROUTE_DEVICE, "G-PD");
 	check_allows(FAL_ROUTE_NOT_FOUND, "----");
 	check_allows(FAL_ROUTE_BATCHES, "GH--");
 	check_allows(FAL_ROUTE_BATCH, "GH-D");
@@ -253,7 +253,8 @@ test_allow_header(void **state)
 	assert_string_equal(fal_route_allow_header(FAL_ROUTE_HEALTH), "GET, HEAD");
 	assert_string_equal(fal_route_allow_header(FAL_ROUTE_PROVIDERS), "GET, HEAD");
 	assert_string_equal(fal_route_allow_header(FAL_ROUTE_METRICS), "GET, HEAD");
-	assert_string_equal(fal_route_allow_header(FAL_ROUTE_DEVICE), "PUT, DELETE");
+	assert_string_equal(fal_route_allow_header(FAL_ROUTE_DEVICE),
+			    "GET, PUT, DELETE");
 	assert_string_equal(fal_route_allow_header(FAL_ROUTE_NOT_FOUND), "");
 	assert_string_equal(fal_route_allow_header(FAL_ROUTE_BATCHES), "GET, HEAD, POST");
 	assert_string_equal(fal_route_allow_header(FAL_ROUTE_BATCH), "GET, HEAD, DELETE");

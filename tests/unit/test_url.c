@@ -1,4 +1,7 @@
-/* test_url.c - fal_url_check(): SPEC §1.1, the provisioning URL. */
+/*
+ * test_url.c - fal_url_check() and fal_url_decode_pct25(): SPEC §1.1, the
+ * provisioning URL and the one decoding it undergoes.
+ */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -205,11 +208,51 @@ test_curl_refuses(void **state)
 	UNPARSABLE("http://ho%20st/");
 }
 
+/* Decodes src into a copy and in place; both must give want. */
+static void
+expect_pct25(const char *src, const char *want)
+{
+	char out[256], in_place[256];
+
+	assert_string_equal(fal_url_decode_pct25(out, src), want);
+	strcpy(in_place, src);
+	assert_string_equal(fal_url_decode_pct25(in_place, in_place), want);
+}
+
+static void
+test_pct25_decoded(void **state)
+{
+	(void)state;
+	/* NethVoice's Gigaset URL: the placeholder reaches the vendor. */
+	expect_pct25("https://pbx.example.com/prov/tok/%25MACD.xml",
+		     "https://pbx.example.com/prov/tok/%MACD.xml");
+	expect_pct25("http://h/%25DVID/%25MACD", "http://h/%DVID/%MACD");
+	expect_pct25("%25", "%");
+	/* One pass, left to right: what was %25 before decoding stays so. */
+	expect_pct25("http://h/%2525MACD", "http://h/%25MACD");
+	expect_pct25("http://h/%25%25", "http://h/%%");
+}
+
+static void
+test_pct25_nothing_else(void **state)
+{
+	(void)state;
+	/* Every other escape, '+' and case variants go through untouched. */
+	expect_pct25("http://h/a%2Fb%20c+d?x=%3D&y=%2f", "http://h/a%2Fb%20c+d?x=%3D&y=%2f");
+	expect_pct25("http://h/%25MACD%2F%2e", "http://h/%MACD%2F%2e");
+	expect_pct25("http://h/%2", "http://h/%2");
+	expect_pct25("http://h/%52%35", "http://h/%52%35");
+	expect_pct25("http://h/%2G5", "http://h/%2G5");
+	expect_pct25("", "");
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_valid_examples),
+		cmocka_unit_test(test_pct25_decoded),
+		cmocka_unit_test(test_pct25_nothing_else),
 		cmocka_unit_test(test_valid_more),
 		cmocka_unit_test(test_unsupported_scheme),
 		cmocka_unit_test(test_scheme_checked_first),

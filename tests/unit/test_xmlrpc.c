@@ -530,6 +530,40 @@ test_answer_single_element(void **state)
 	expect_answer(HEAD "\n  " FALSE_V "\n  " TAIL, false, "");
 }
 
+/* Snom's getPhoneRedirection: [true, company, url]. */
+static void
+test_answer_third_element(void **state)
+{
+	struct fal_xmlrpc_answer a;
+
+	(void)state;
+	assert_int_equal(parse(HEAD TRUE_V "<value><string>Example &amp; Co"
+			       "</string></value>\n <value>https://p/x?a=1&amp;b"
+			       "</value>" TAIL, &a), FAL_OK);
+	assert_true(a.ok);
+	assert_string_equal(a.message, "Example & Co");
+	assert_string_equal(a.third, "https://p/x?a=1&b");
+	fal_xmlrpc_answer_free(&a);
+	assert_null(a.third);
+	/* Two elements: no third; a fourth is not read. */
+	assert_int_equal(parse(HEAD TRUE_V "<value>c</value>" TAIL, &a), FAL_OK);
+	assert_null(a.third);
+	fal_xmlrpc_answer_free(&a);
+	assert_int_equal(parse(HEAD TRUE_V "<value>c</value><value>u</value>"
+			       "<value><int>4</int></value>" TAIL, &a), FAL_OK);
+	assert_string_equal(a.third, "u");
+	fal_xmlrpc_answer_free(&a);
+	/* A third element of another type reads as "", like the message. */
+	assert_int_equal(parse(HEAD TRUE_V "<value>c</value><value><int>1"
+			       "</int></value>" TAIL, &a), FAL_OK);
+	assert_string_equal(a.third, "");
+	fal_xmlrpc_answer_free(&a);
+	/* A malformed third element is no answer, and leaves nothing. */
+	expect_unknown(HEAD TRUE_V "<value>c</value><string>u</string>" TAIL);
+	expect_unknown(HEAD TRUE_V "<value>c</value><value>u<string>v</string>"
+		       "</value>" TAIL);
+}
+
 static void
 test_answer_fault(void **state)
 {
@@ -1084,6 +1118,7 @@ main(void)
 		cmocka_unit_test(test_answer_empty_message),
 		cmocka_unit_test(test_answer_struct_second),
 		cmocka_unit_test(test_answer_single_element),
+		cmocka_unit_test(test_answer_third_element),
 		cmocka_unit_test(test_answer_fault),
 		cmocka_unit_test(test_answer_no_params),
 		cmocka_unit_test(test_answer_not_an_array),

@@ -1,5 +1,5 @@
 /*
- * test_ymcs_json.c - the YMCS bodies and answer readers (SPEC §2.2) as
+ * test_ymcs_json.c - the YMCS bodies and answer readers (SPEC §2.2, §2.4) as
  * pure functions; bodies are parsed back and compared as values.
  */
 #include <setjmp.h>
@@ -193,6 +193,95 @@ test_pin_read(void **state)
 					   "acde48234567", pin, sizeof(pin)), -1);
 }
 
+/* Reads a listDevices answer for acde48234567; *url as found. */
+static enum fal_err
+list(long status, const char *body, enum fal_lookup_state *st, char **url,
+     struct fal_error *err)
+{
+	fal_error_clear(err);
+	*st = FAL_LOOKUP_ELSEWHERE;
+	return fal_ymcs_list_read(status, body, strlen(body), "acde48234567",
+				  st, url, err);
+}
+
+/* body (status 200) says state with url (NULL: none). */
+static void
+expect_listed(const char *body, enum fal_lookup_state want, const char *url)
+{
+	enum fal_lookup_state st;
+	struct fal_error err;
+	char *got;
+
+	if (list(200, body, &st, &got, &err) != FAL_OK)
+		fail_msg("%s: %s", body, fal_err_code(err.code));
+	assert_int_equal(st, want);
+	if (url == NULL)
+		assert_null(got);
+	else
+		assert_string_equal(got, url);
+	free(got);
+}
+
+static void
+test_list_body(void **state)
+{
+	(void)state;
+	assert_body(fal_ymcs_list_body("acde48234567"),
+		    "{\"skip\":0,\"limit\":1,\"autoCount\":false,"
+		    "\"filter\":{\"mac\":\"acde48234567\"}}");
+}
+
+static void
+test_list_read(void **state)
+{
+	(void)state;
+	expect_listed("{\"data\":[{\"mac\":\"acde48234567\",\"uniqueServerUrl\":"
+		      "\"https://p/%MACD.xml\",\"serverUrl\":\"http://s/\"}]}",
+		      FAL_LOOKUP_REGISTERED, "https://p/%MACD.xml");
+	/* No unique URL: the server's; neither: null. */
+	expect_listed("{\"data\":[{\"mac\":\"acde48234567\",\"uniqueServerUrl\":"
+		      "\"\",\"serverUrl\":\"http://s/\"}]}",
+		      FAL_LOOKUP_REGISTERED, "http://s/");
+	expect_listed("{\"data\":[{\"mac\":\"acde48234567\",\"uniqueServerUrl\":"
+		      "null,\"serverUrl\":\"http://s/\"}]}",
+		      FAL_LOOKUP_REGISTERED, "http://s/");
+	expect_listed("{\"data\":[{\"mac\":\"AC-DE-48-23-45-67\",\"serverUrl\":"
+		      "null}]}", FAL_LOOKUP_REGISTERED, NULL);
+	/* A URL that is not UTF-8 still makes a valid answer. */
+	expect_listed("{\"data\":[{\"mac\":\"acde48234567\",\"uniqueServerUrl\":"
+		      "\"http://p/\xff\"}]}", FAL_LOOKUP_REGISTERED, "http://p/?");
+	/* No entry, or only another device's: not registered. */
+	expect_listed("{\"data\":[]}", FAL_LOOKUP_NOT_REGISTERED, NULL);
+	expect_listed("{\"skip\":0,\"data\":[{\"mac\":\"acde48234568\","
+		      "\"uniqueServerUrl\":\"http://x/\"},{\"id\":1}]}",
+		      FAL_LOOKUP_NOT_REGISTERED, NULL);
+}
+
+static void
+test_list_read_failures(void **state)
+{
+	static const char *const shapes[] = {
+		"", "[]", "{}", "{\"data\":{}}", "{\"data\":null}", "<html>",
+	};
+	enum fal_lookup_state st;
+	struct fal_error err;
+	char *url;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(shapes) / sizeof(shapes[0]); i++) {
+		assert_int_equal(list(200, shapes[i], &st, &url, &err),
+				 FAL_ERR_UNKNOWN_RESPONSE);
+		assert_null(url);
+	}
+	assert_int_equal(list(400, "{\"code\":800001,\"message\":\"bad\"}",
+			      &st, &url, &err), FAL_ERR_NOT_VALID_MAC);
+	assert_int_equal(list(403, "{\"code\":900403,\"message\":\"no\"}",
+			      &st, &url, &err), FAL_ERR_UNKNOWN_PROVIDER_ERROR);
+	assert_string_equal(err.message, "no");
+	assert_int_equal(list(502, "", &st, &url, &err),
+			 FAL_ERR_REMOTE_CALL_FAILED);
+}
+
 int
 main(void)
 {
@@ -203,6 +292,9 @@ main(void)
 		cmocka_unit_test(test_token_read),
 		cmocka_unit_test(test_device_and_del_read),
 		cmocka_unit_test(test_pin_read),
+		cmocka_unit_test(test_list_body),
+		cmocka_unit_test(test_list_read),
+		cmocka_unit_test(test_list_read_failures),
 	};
 
 	return cmocka_run_group_tests_name("ymcs_json", tests, NULL, NULL);
