@@ -25,6 +25,11 @@ AUTH = {"Authorization": "Bearer " + TOKEN}
 XSS = "Error:<img src=x onerror=\"window.__xss=document.title='owned'\">"
 
 
+def lines(text):
+    """The non-empty lines of a text the page shows."""
+    return [x for x in text.split("\n") if x.strip()]
+
+
 def screenshot_dir():
     d = os.environ.get("FALCONIERI_SCREENSHOTS") or os.path.join(
         build_dir(), "screenshots")
@@ -115,6 +120,33 @@ class TestPageDevices(PageTest):
                          ({}, "Deregistered %s at snom." % MAC))
         self.assertEqual(self.sim("snom").registry, {})
         self.assertNoProblems()
+
+    # Register, look up, deregister, look up again, for two vendors; the
+    # page shows what the vendor holds, and a lookup writes nothing.
+    def test_lookup_cycle_snom_and_ymcs(self):
+        self.open()
+        for provider in ("snom", "ymcs"):
+            with self.subTest(provider=provider):
+                self.lookup_cycle(provider)
+
+    def lookup_cycle(self, provider):
+        held = (lambda: self.sim("snom").registry) if provider == "snom" \
+            else (lambda: {m.upper(): d["url"] for m, d in
+                           self.rest["ymcs"].devices.items()})
+        shown = self.step("device", provider=provider, mac=MAC, url=URL,
+                          button="Register")
+        self.assertEqual(shown["errors"], {})
+        self.assertEqual(held(), {MAC12: URL})
+        shown = self.step("device", button="Look up")
+        self.assertEqual((shown["errors"], lines(shown["result"])),
+                         ({}, ["%s at %s: registered by this account."
+                               % (MAC, provider), "URL: " + URL]))
+        self.step("device", button="Deregister")
+        self.assertEqual(held(), {})
+        shown = self.step("device", button="Look up")
+        self.assertEqual((shown["errors"], shown["result"]),
+                         ({}, "%s at %s: not registered." % (MAC, provider)))
+        self.assertEqual(held(), {})
 
     # Gigaset asks for the check code; the page sends it as ?crc=.
     def test_register_and_deregister_gigaset(self):
