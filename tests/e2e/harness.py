@@ -44,14 +44,46 @@ def build_dir():
                                           os.path.join(ROOT, "build")))
 
 
-def free_port():
-    """A TCP port on 127.0.0.1 nobody listens on right now."""
+# Classes run in parallel (run.py), each with E2E_SLOT: a range of ports
+# of its own, below the kernel's ephemeral range.  Ports the kernel hands
+# out for bind(0) are shared by every process, so two classes could be
+# given the same one before either listens on it, and a stack would then
+# talk to another class's server.
+SLOT_PORTS = 400
+SLOT_BASE = 12000
+_handed = []
+
+
+def _bindable(port):
     s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     try:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+        s.bind(("127.0.0.1", port))
+        return True
+    except OSError:
+        return False
     finally:
         s.close()
+
+
+def free_port():
+    """A TCP port on 127.0.0.1 nobody listens on right now, from this
+    class's own range when run.py gave it a slot, and never the same port
+    twice in one process."""
+    slot = os.environ.get("E2E_SLOT")
+    if slot is None:
+        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        try:
+            s.bind(("127.0.0.1", 0))
+            return s.getsockname()[1]
+        finally:
+            s.close()
+    base = SLOT_BASE + int(slot) * SLOT_PORTS
+    for i in range(SLOT_PORTS):
+        port = base + (len(_handed) + i) % SLOT_PORTS
+        if port not in _handed[-SLOT_PORTS // 2:] and _bindable(port):
+            _handed.append(port)
+            return port
+    raise RuntimeError("no free port in %d-%d" % (base, base + SLOT_PORTS))
 
 
 def wait_port(port, proc=None, timeout=15.0, what="server"):

@@ -78,15 +78,16 @@ class Child:
     """One class running in its own process (and process group), its
     output in a temporary file."""
 
-    def __init__(self, name, count, build):
-        self.name, self.count = name, count
+    def __init__(self, name, count, build, slot):
+        self.name, self.count, self.slot = name, count, slot
         self.out = tempfile.TemporaryFile()
         self.t0 = time.monotonic()
         self.proc = subprocess.Popen(
             [sys.executable, os.path.abspath(__file__), "--build", build,
              "--class", name],
             stdin=subprocess.DEVNULL, stdout=self.out,
-            stderr=subprocess.STDOUT, start_new_session=True)
+            stderr=subprocess.STDOUT, start_new_session=True,
+            env=dict(os.environ, E2E_SLOT=str(slot)))
 
     def seconds(self):
         return time.monotonic() - self.t0
@@ -152,13 +153,18 @@ def run_parallel(units, build, jobs):
     queue = [u for u in order if not units[u][1]]
     alone = [u for u in order if units[u][1]]
     running, passed, failed = [], 0, 0
+
+    def start(u):
+        # The lowest slot no running class holds: its own range of ports.
+        used = {c.slot for c in running}
+        slot = min(s for s in range(jobs + 1) if s not in used)
+        running.append(Child(u, units[u][0], build, slot))
+
     while queue or alone or running:
         while queue and len(running) < jobs:
-            u = queue.pop(0)
-            running.append(Child(u, units[u][0], build))
+            start(queue.pop(0))
         if not queue and not running:
-            u = alone.pop(0)
-            running.append(Child(u, units[u][0], build))
+            start(alone.pop(0))
         time.sleep(0.05)
         for c in [c for c in running if c.poll()]:
             running.remove(c)
