@@ -11,8 +11,15 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-/* Queue of connections not yet accepted, as libfcgi's callers use. */
-#define BACKLOG 128
+/*
+ * Queue of connections not yet accepted: the kernel's most (its
+ * net.core.somaxconn caps it; systemd's Backlog= defaults to the same).
+ * A burst opens a connection per request at once while the pool is still
+ * starting threads; with 128, 200 PUTs at once overflowed it on a busy
+ * machine, the kernel dropped nginx's SYNs, and nginx connected again
+ * only after 1 s (docs/performance.md, "Bursts").
+ */
+#define BACKLOG SOMAXCONN
 
 /* Prints "falconieri: --listen ADDR: what" and returns -1. */
 static int

@@ -6,6 +6,7 @@ vendor.  Clients that give up: test_client_gone.py.
 """
 
 import os
+import select
 import shutil
 import signal
 import socket
@@ -17,8 +18,8 @@ import unittest
 import xmlrpc.client
 
 from fault_util import FaultServer
-from harness import (ROOT, Nginx, Stack, free_port, nginx_main_conf,
-                     wait_port)
+from harness import (ROOT, Falconieri, Nginx, Stack, build_dir, free_port,
+                     nginx_main_conf, wait_port)
 from test_lifecycle import wait_for
 
 URL = "https://pbx.example.com/prov/"
@@ -175,19 +176,15 @@ class TestBurst(unittest.TestCase):
         return max(o[1] for o in out) - t0
 
     def burst(self, stack, base):
-        """Up to three bursts, each answered 200 throughout; one must end
-        within WITHIN.  A stall (504s after 60 s before issue 12) fails
-        them all; more than one try only absorbs the other sessions' load
-        on a shared machine."""
+        """One burst, answered 200 throughout, the last within WITHIN, and
+        every call at the vendor once.  No retry: a stall (504s after 60 s
+        before issue 12; nginx's SYNs dropped by a full listen queue and
+        sent again after 1 s before its backlog was raised) must fail."""
         stack.front.clear()
-        tries = []
-        for attempt in range(3):
-            tries.append(self.burst_once(stack, base + 64 * attempt))
-            if tries[-1] < self.WITHIN:
-                break
-        self.assertLess(min(tries), self.WITHIN, "the last answer came "
-                        "after %s s" % ", ".join("%.2f" % t for t in tries))
-        self.assertEqual(len(stack.front.requests), self.N * len(tries))
+        last = self.burst_once(stack, base)
+        self.assertLess(last, self.WITHIN,
+                        "the last answer came after %.2f s" % last)
+        self.assertEqual(len(stack.front.requests), self.N)
 
     def test_shipped_nginx_configuration(self):
         with VendorStack() as stack:
@@ -255,6 +252,38 @@ class TestSigtermQueued(unittest.TestCase):
             self.assertIsNone(f.sanitizer_report())
             f.kill()
             shutil.rmtree(f.dir, ignore_errors=True)
+
+
+class TestListenQueue(unittest.TestCase):
+    """While no thread accepts (the process stopped here; a busy machine
+    while a burst starts threads), a burst's connections wait in the
+    listening socket's queue.  With a queue of 128 the kernel dropped the
+    SYNs beyond it, and nginx connected again only after 1 s: 200 PUTs
+    at once took 1.2 s instead of 0.4 s."""
+
+    N = 300
+
+    def test_burst_waits_in_the_queue(self):
+        f = Falconieri(build_dir(), {"providers": {}}, workers=None)
+        socks = []
+        try:
+            f.proc.send_signal(signal.SIGSTOP)
+            for _ in range(self.N):
+                s = socket.socket()
+                s.setblocking(False)
+                s.connect_ex(("127.0.0.1", f.port))
+                socks.append(s)
+            pending, end = list(socks), time.monotonic() + 0.8
+            while pending and time.monotonic() < end:
+                _, done, _ = select.select([], pending, [], 0.1)
+                pending = [s for s in pending if s not in done]
+            self.assertEqual(len(pending), 0, "%d of %d connections not "
+                             "established" % (len(pending), self.N))
+        finally:
+            f.proc.send_signal(signal.SIGCONT)
+            for s in socks:
+                s.close()
+        self.assertEqual(f.stop(), [])
 
 
 def refused(port):
