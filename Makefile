@@ -1,6 +1,6 @@
 # Falconieri - build, test and run.  See README.md.
 
-PKGS      := libcurl libcjson mxml libcrypto sqlite3
+PKGS      := libcurl libcjson mxml libcrypto sqlite3 libpq
 BUILD     ?= build
 PREFIX    ?= /usr/local
 DESTDIR   ?=

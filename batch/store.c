@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "../lib/nonce.h"
+#include "store_pg.h"
 #include "store_sqlite.h"
 
 static const char sqlite_prefix[] = "sqlite:";
@@ -31,13 +32,11 @@ fal_store_open(const char *uri, char *errbuf, size_t len)
 	if (kind != NULL && strcmp(kind, "sqlite") == 0)
 		return fal_store_sqlite_open(uri + sizeof(sqlite_prefix) - 1,
 					     errbuf, len);
+	if (kind != NULL && strcmp(kind, "postgresql") == 0)
+		return fal_store_pg_open(uri, errbuf, len);
 	/* The URI may hold a password: it is not repeated here. */
-	if (kind != NULL)
-		snprintf(errbuf, len, "batch_store: %s stores are not "
-			 "supported by this build", kind);
-	else
-		snprintf(errbuf, len, "batch_store: expected \"sqlite:PATH\" "
-			 "or \"\"");
+	snprintf(errbuf, len, "batch_store: expected \"sqlite:PATH\", "
+		 "\"postgresql://...\" or \"\"");
 	return NULL;
 }
 

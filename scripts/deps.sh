@@ -63,6 +63,7 @@ need_pkg libssl-dev
 need_pkg libcmocka-dev
 need_pkg libsqlite3-dev
 need_pkg libcsv-dev
+need_pkg libpq-dev
 [ "${1:-}" = build ] && install_wanted
 
 # The Debian package (`deps.sh deb`: make deb wants only these and the
@@ -102,6 +103,9 @@ need_pkg chromium
 need_pkg php-cli
 need_pkg php-curl
 need_pkg apache2-utils
+# The PostgreSQL batch store's tests (tests/pg.sh): a real server of
+# their own, started with initdb and pg_ctl.
+need_pkg postgresql
 deb_tools
 
 # What some targets need besides, by argument: `deps.sh fuzz` (make fuzz:

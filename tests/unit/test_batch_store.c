@@ -1,7 +1,10 @@
 /*
- * test_batch_store.c - batch/store_sqlite.c through the store interface:
- * create, read, list, claims that expire, outcomes counted once, retries,
- * cancel, purge, the schema version, and two handles on one file.
+ * test_batch_store.c - both stores through the store interface, the same
+ * tests against each (SQLite in a temporary folder, PostgreSQL on a real
+ * server tests/pg.sh starts): create, read, list, claims that expire,
+ * outcomes counted once, retries, cancel, purge, two handles on one
+ * store, threads claiming at once; then each store's own: the schema
+ * version, and for PostgreSQL a server restart and a server gone.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,21 +17,33 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include <libpq-fe.h>
 #include <sqlite3.h>
 
 #include "../../batch/store.h"
+#include "../../batch/store_pg.h"
 #include "../../batch/store_sqlite.h"
 
 struct fixture {
 	char dir[64];
-	char uri[128];
+	char uri[256];
 	struct fal_store *s;
 };
 
 static const bool all[FAL_PROVIDER__MAX] = { true, true, true, true, true, true, true };
 
+/* The PostgreSQL server of this run: its folder and URI. */
+static char pg_dir[256];
+static char pg_uri[256];
+
 static int
-setup(void **state)
+setup_sqlite(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
 	char err[256];
@@ -36,6 +51,42 @@ setup(void **state)
 	snprintf(f->dir, sizeof(f->dir), "/tmp/fal-store-XXXXXX");
 	assert_non_null(mkdtemp(f->dir));
 	snprintf(f->uri, sizeof(f->uri), "sqlite:%s/b.db", f->dir);
+	f->s = fal_store_open(f->uri, err, sizeof(err));
+	if (f->s == NULL)
+		fail_msg("%s", err);
+	*state = f;
+	return 0;
+}
+
+/* Runs sql on the test server directly (not through the store). */
+static void
+pg_sql(const char *sql)
+{
+	PGconn *c = PQconnectdb(pg_uri);
+	PGresult *r;
+
+	if (PQstatus(c) != CONNECTION_OK)
+		fail_msg("%s", PQerrorMessage(c));
+	PQclear(PQexec(c, "SET client_min_messages = warning"));
+	r = PQexec(c, sql);
+	if (PQresultStatus(r) != PGRES_COMMAND_OK &&
+	    PQresultStatus(r) != PGRES_TUPLES_OK)
+		fail_msg("%s: %s", sql, PQerrorMessage(c));
+	PQclear(r);
+	PQfinish(c);
+}
+
+/* Each test starts from an empty database. */
+static int
+setup_pg(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	char err[256];
+
+	pg_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public");
+	snprintf(f->dir, sizeof(f->dir), "/tmp/fal-store-XXXXXX");
+	assert_non_null(mkdtemp(f->dir));
+	snprintf(f->uri, sizeof(f->uri), "%s", pg_uri);
 	f->s = fal_store_open(f->uri, err, sizeof(err));
 	if (f->s == NULL)
 		fail_msg("%s", err);
@@ -336,9 +387,9 @@ test_pending_and_purge(void **state)
 	assert_int_equal(f->s->ops->get(f->s, b.id, &g), FAL_OK);
 }
 
-/* Two handles (two processes) on one file see each other's work. */
+/* Two handles (two processes) on one store see each other's work. */
 static void
-test_shared_file(void **state)
+test_shared_store(void **state)
 {
 	struct fixture *f = *state;
 	struct fal_store *other;
@@ -360,7 +411,7 @@ test_shared_file(void **state)
 
 /* WAL mode, the schema version, and a newer schema refused. */
 static void
-test_schema_version(void **state)
+test_sqlite_schema_version(void **state)
 {
 	struct fixture *f = *state;
 	sqlite3 *db;
@@ -393,28 +444,235 @@ test_open_errors(void **state)
 	assert_non_null(strstr(err, "/nonexistent-dir/x/b.db"));
 	assert_null(fal_store_open("mysql://u:secret@h/db", err, sizeof(err)));
 	assert_null(strstr(err, "secret"));
-	assert_null(fal_store_open("postgresql://u:secret@h/db", err, sizeof(err)));
+	/* Nobody listens on port 1: the reason names no password. */
+	assert_null(fal_store_open("postgresql://u:secret@127.0.0.1:1/db",
+				   err, sizeof(err)));
+	assert_non_null(strstr(err, "batch_store postgresql: "));
 	assert_null(strstr(err, "secret"));
+	assert_string_equal(fal_store_kind("postgresql://h/db"), "postgresql");
 	assert_string_equal(fal_store_kind("sqlite:/x"), "sqlite");
 	assert_null(fal_store_kind(""));
 }
+
+/* Claims device after device until none is left, completing each. */
+struct claimer {
+	struct fal_store *s;
+	int claimed[400];
+};
+
+static void *
+claim_all(void *arg)
+{
+	struct claimer *c = arg;
+	struct fal_batch_job j;
+
+	while (c->s->ops->claim(c->s, all, fal_store_now_ms(), 60000, &j) == FAL_OK) {
+		c->claimed[j.row - 1]++;
+		assert_int_equal(c->s->ops->complete(c->s, &j, &ok,
+						     fal_store_now_ms()), FAL_OK);
+	}
+	return NULL;
+}
+
+/* Eight threads on two handles: every device claimed exactly once. */
+static void
+test_concurrent_claims(void **state)
+{
+	struct fixture *f = *state;
+	struct fal_store *other;
+	struct claimer c[8];
+	pthread_t t[8];
+	struct fal_batch b, g;
+	char err[256];
+
+	assert_non_null(other = fal_store_open(f->uri, err, sizeof(err)));
+	create(f->s, 400, fal_store_now_ms(), &b);
+	memset(c, 0, sizeof(c));
+	for (int i = 0; i < 8; i++) {
+		c[i].s = i % 2 ? other : f->s;
+		assert_int_equal(pthread_create(&t[i], NULL, claim_all, &c[i]), 0);
+	}
+	for (int i = 0; i < 8; i++)
+		pthread_join(t[i], NULL);
+	for (int row = 0; row < 400; row++) {
+		int n = 0;
+
+		for (int i = 0; i < 8; i++)
+			n += c[i].claimed[row];
+		assert_int_equal(n, 1);
+	}
+	assert_int_equal(f->s->ops->get(f->s, b.id, &g), FAL_OK);
+	assert_int_equal(g.state, FAL_BATCH_DONE);
+	assert_int_equal(g.succeeded, 400);
+	fal_store_close(other);
+}
+
+/* A newer schema in the database is refused, naming its version. */
+static void
+test_pg_schema_version(void **state)
+{
+	struct fixture *f = *state;
+	char err[256];
+
+	pg_sql("UPDATE falconieri_schema SET version = 99");
+	assert_null(fal_store_open(f->uri, err, sizeof(err)));
+	assert_non_null(strstr(err, "schema version 99"));
+	assert_null(strstr(err, strchr(pg_uri, ':') + 3));
+}
+
+/* Several handles opened at once create the schema once, without error. */
+static void *
+open_close(void *arg)
+{
+	char err[256];
+	struct fal_store *s = fal_store_open(arg, err, sizeof(err));
+
+	fal_store_close(s);
+	return s != NULL ? arg : NULL;
+}
+
+static void
+test_pg_schema_race(void **state)
+{
+	struct fixture *f = *state;
+	pthread_t t[6];
+	void *ok_;
+
+	fal_store_close(f->s);
+	pg_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public");
+	for (int i = 0; i < 6; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, open_close, f->uri), 0);
+	for (int i = 0; i < 6; i++) {
+		pthread_join(t[i], &ok_);
+		assert_non_null(ok_);
+	}
+	f->s = fal_store_open(f->uri, (char[256]){ 0 }, 256);
+	assert_non_null(f->s);
+}
+
+static int
+pg_ctl(const char *what)
+{
+	char cmd[512];
+
+	snprintf(cmd, sizeof(cmd), "sh tests/pg.sh %s %s", what, pg_dir);
+	return system(cmd);
+}
+
+static long long
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * A restart drops every pooled connection: the next calls reconnect and
+ * succeed.  While the server is down, calls fail at once with
+ * batch_store_unavailable; once it is back, they succeed again.
+ */
+static void
+test_pg_restart_and_down(void **state)
+{
+	struct fixture *f = *state;
+	struct fal_batch b, g;
+	long long t0;
+	int i;
+
+	create(f->s, 3, 1000, &b);
+	assert_int_equal(pg_ctl("restart"), 0);
+	for (i = 0; i < FAL_PG_POOL + 1; i++)
+		assert_int_equal(f->s->ops->get(f->s, b.id, &g), FAL_OK);
+	assert_int_equal(pg_ctl("down"), 0);
+	for (i = 0; i < 20; i++) {
+		t0 = mono_ms();
+		assert_int_equal(f->s->ops->get(f->s, b.id, &g),
+				 FAL_ERR_BATCH_STORE_UNAVAILABLE);
+		assert_true(mono_ms() - t0 < 1000);
+	}
+	assert_int_equal(pg_ctl("up"), 0);
+	t0 = mono_ms();
+	while (f->s->ops->get(f->s, b.id, &g) != FAL_OK) {
+		assert_true(mono_ms() - t0 < 5000);
+		usleep(50 * 1000);
+	}
+	assert_int_equal(g.total, 3);
+}
+
+/* A free TCP port on 127.0.0.1. */
+static int
+free_port(void)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	socklen_t len = sizeof(a);
+	int fd = socket(AF_INET, SOCK_STREAM, 0), port;
+
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) != 0 ||
+	    getsockname(fd, (struct sockaddr *)&a, &len) != 0)
+		return -1;
+	port = ntohs(a.sin_port);
+	close(fd);
+	return port;
+}
+
+/* Starts the test server: its folder and URI from tests/pg.sh. */
+static int
+pg_start(void)
+{
+	char cmd[64];
+	FILE *p;
+	int ok;
+
+	snprintf(cmd, sizeof(cmd), "sh tests/pg.sh start %d", free_port());
+	if ((p = popen(cmd, "r")) == NULL)
+		return -1;
+	ok = fgets(pg_dir, sizeof(pg_dir), p) != NULL &&
+	     fgets(pg_uri, sizeof(pg_uri), p) != NULL;
+	if (pclose(p) != 0 || !ok)
+		return -1;
+	pg_dir[strcspn(pg_dir, "\n")] = '\0';
+	pg_uri[strcspn(pg_uri, "\n")] = '\0';
+	return 0;
+}
+
+#define BOTH(t) \
+	cmocka_unit_test_setup_teardown(t, setup_sqlite, teardown), \
+	cmocka_unit_test_setup_teardown(t, setup_pg, teardown)
 
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_create_and_get, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_list_newest_first, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_claims_expire, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_claim_order_and_providers, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_retry_then_fail, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_devices_paging, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_cancel, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_cancel_done, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_pending_and_purge, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_shared_file, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_schema_version, setup, teardown),
+		BOTH(test_create_and_get),
+		BOTH(test_list_newest_first),
+		BOTH(test_claims_expire),
+		BOTH(test_claim_order_and_providers),
+		BOTH(test_retry_then_fail),
+		BOTH(test_devices_paging),
+		BOTH(test_cancel),
+		BOTH(test_cancel_done),
+		BOTH(test_pending_and_purge),
+		BOTH(test_shared_store),
+		BOTH(test_concurrent_claims),
+		cmocka_unit_test_setup_teardown(test_sqlite_schema_version, setup_sqlite, teardown),
+		cmocka_unit_test_setup_teardown(test_pg_schema_version, setup_pg, teardown),
+		cmocka_unit_test_setup_teardown(test_pg_schema_race, setup_pg, teardown),
+		cmocka_unit_test_setup_teardown(test_pg_restart_and_down, setup_pg, teardown),
 		cmocka_unit_test(test_open_errors),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	char cmd[300];
+	int rc;
+
+	if (pg_start() != 0) {
+		fprintf(stderr, "cannot start PostgreSQL (tests/pg.sh)\n");
+		return 1;
+	}
+	rc = cmocka_run_group_tests(tests, NULL, NULL);
+	snprintf(cmd, sizeof(cmd), "sh tests/pg.sh stop %s", pg_dir);
+	if (system(cmd) != 0)
+		rc = 1;
+	return rc;
 }
