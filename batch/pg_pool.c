@@ -13,8 +13,8 @@
 #include <string.h>
 #include <time.h>
 
-#define BACKOFF_FIRST_MS 100
-#define BACKOFF_MAX_MS 2000
+#define BACKOFF_FIRST_MS 50
+#define BACKOFF_MAX_MS 500
 #define MAX_POOL 16
 
 struct fal_pg_pool {

@@ -1,7 +1,9 @@
-"""Batches end to end (SPEC §6): nginx -> Falconieri -> the simulators,
-with the SQLite store in a temporary folder.  The API of §6.1-§6.4, the
-runner's retries and final refusals (§6.5), and bad input answered with
-its documented error and nothing stored."""
+"""Batches end to end (SPEC §6): nginx -> Falconieri -> the simulators.
+The API of §6.1-§6.4, the runner's retries and final refusals (§6.5), and
+bad input answered with its documented error and nothing stored.  Every
+class runs twice, once per store (§6.6): SQLite in a temporary folder,
+and PostgreSQL on a real server of its own (the *Pg classes at the end),
+so that the two stores cannot drift apart."""
 
 import csv
 import io
@@ -10,6 +12,7 @@ import tempfile
 import time
 
 from harness import StackTest
+from pg_util import PgServer
 
 URL = "https://pbx.example.com/p/"
 
@@ -27,19 +30,42 @@ class BatchTest(StackTest):
     SIMS = ("snom", "yealink")
     BATCH = {"batch_retry_ms": 100, "batch_attempts": 4,
              "connect_timeout_ms": 1000, "timeout_ms": 3000}
+    STORE = "sqlite"
+    pg = None
 
     @classmethod
     def setUpClass(cls):
         cls.tmp = tempfile.mkdtemp(prefix="falconieri-batches-")
-        cls.CONFIG = dict(cls.BATCH, batch_store="sqlite:%s/b.db" % cls.tmp)
-        super().setUpClass()
+        if cls.STORE == "postgresql":
+            cls.pg = PgServer()
+            store = cls.pg.uri
+        else:
+            store = "sqlite:%s/b.db" % cls.tmp
+        cls.CONFIG = dict(cls.BATCH, batch_store=store)
+        try:
+            super().setUpClass()
+        except Exception:
+            cls.tearDownStore()
+            raise
+
+    @classmethod
+    def tearDownStore(cls):
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+        if cls.pg is not None:
+            cls.pg.stop()
 
     @classmethod
     def tearDownClass(cls):
         try:
             super().tearDownClass()
         finally:
-            shutil.rmtree(cls.tmp, ignore_errors=True)
+            cls.tearDownStore()
+
+    def tearDown(self):
+        # The store's password is in no log line.
+        if self.pg is not None:
+            self.assertNotIn(self.pg.password, self.stack.log())
+        super().tearDown()
 
     def post(self, body, headers=None, query=""):
         return self.req("POST", "/batches" + query, body, headers)
@@ -360,3 +386,16 @@ class TestBatchesToken(BatchTest):
         st = self.req("GET", "/batches",
                       headers={"Authorization": "Bearer t0ken"})[0]
         self.assertEqual(st, 200)
+
+
+def on_postgresql(cls):
+    """cls again, with the PostgreSQL store."""
+    return type(cls.__name__ + "Pg", (cls,),
+                {"STORE": "postgresql", "__module__": __name__,
+                 "__doc__": (cls.__doc__ or "") + " (PostgreSQL)"})
+
+
+TestBatchApiPg = on_postgresql(TestBatchApi)
+TestBatchRetriesPg = on_postgresql(TestBatchRetries)
+TestBatchBadInputPg = on_postgresql(TestBatchBadInput)
+TestBatchesTokenPg = on_postgresql(TestBatchesToken)
