@@ -4,8 +4,9 @@
  * while the server cannot be reached, work fails at once with
  * FAL_ERR_BATCH_STORE_UNAVAILABLE instead of waiting on a connect, and the
  * next connect is tried after 50 ms, then twice as long each time up to
- * 500 ms (a few connects a second: no burden on a server coming back).  Plus the few helpers the store's SQL needs (text parameters,
- * result columns).
+ * 500 ms (a few connects a second: no burden on a server coming back).
+ * Plus the few helpers the store's SQL needs (text parameters, result
+ * columns).
  */
 #ifndef FAL_PG_POOL_H
 #define FAL_PG_POOL_H
