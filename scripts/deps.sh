@@ -104,8 +104,10 @@ need_pkg php-cli
 need_pkg php-curl
 need_pkg apache2-utils
 # The PostgreSQL batch store's tests (tests/pg.sh): a real server of
-# their own, started with initdb and pg_ctl.
+# their own, started with initdb and pg_ctl; sqlite3, the drain check of
+# docs/deploy.md "Several gateways".
 need_pkg postgresql
+need_cmd sqlite3 sqlite3
 deb_tools
 
 # What some targets need besides, by argument: `deps.sh fuzz` (make fuzz:
