@@ -148,6 +148,7 @@ bench:
 	@$(MAKE) --no-print-directory all $(BUILD)/noop $(BUILD)/noop-call
 	@python3 bench/run.py $(BUILD)
 	@python3 bench/batch.py $(BUILD)
+	@python3 bench/batch_pg.py $(BUILD)
 
 # The batch benchmark alone (bench/batch.py: store overhead, paced vendor,
 # memory); BENCH_BATCH_DEVICES and BENCH_BATCH_MEMORY_DEVICES scale it.
@@ -155,6 +156,7 @@ bench-batch:
 	@sh scripts/deps.sh bench
 	@$(MAKE) --no-print-directory all
 	@python3 bench/batch.py $(BUILD)
+	@python3 bench/batch_pg.py $(BUILD)
 
 # The CPU one hostile vendor answer costs, per reader (bench/parse_cost.c):
 # p50 and p99 in thread CPU time, against a linear pass; fails over 50 ms.

@@ -19,6 +19,7 @@
 
 struct fal_pg_pool {
 	char *uri;
+	const char *session;
 	int size;
 	pthread_mutex_t lock;
 	pthread_cond_t freed;
@@ -51,7 +52,7 @@ ignore_notice(void *arg, const char *message)
  * (a request waits no longer), and keepalives notice a vanished server.
  */
 static PGconn *
-connect_uri(const char *uri, char *errbuf, size_t len)
+connect_uri(const char *uri, const char *session, char *errbuf, size_t len)
 {
 	static const char *const keys[] = {
 		"connect_timeout", "application_name", "keepalives_idle",
@@ -61,7 +62,8 @@ connect_uri(const char *uri, char *errbuf, size_t len)
 	size_t n;
 
 	if (c != NULL && PQstatus(c) == CONNECTION_OK &&
-	    PQsetClientEncoding(c, "UTF8") == 0) {
+	    PQsetClientEncoding(c, "UTF8") == 0 &&
+	    (session == NULL || fal_pg_cmd(c, session, NULL, NULL) == FAL_OK)) {
 		PQsetNoticeProcessor(c, ignore_notice, NULL);
 		return c;
 	}
@@ -75,11 +77,11 @@ connect_uri(const char *uri, char *errbuf, size_t len)
 }
 
 struct fal_pg_pool *
-fal_pg_pool_open(const char *uri, int size, fal_pg_fn setup, char *errbuf,
-		 size_t len)
+fal_pg_pool_open(const char *uri, int size, const char *session,
+		 fal_pg_fn setup, char *errbuf, size_t len)
 {
 	struct fal_pg_pool *p;
-	PGconn *c = connect_uri(uri, errbuf, len);
+	PGconn *c = connect_uri(uri, session, errbuf, len);
 	struct fal_pg_msg msg = { errbuf, len };
 	bool unsure = false;
 
@@ -99,6 +101,7 @@ fal_pg_pool_open(const char *uri, int size, fal_pg_fn setup, char *errbuf,
 		snprintf(errbuf, len, "out of memory");
 		return NULL;
 	}
+	p->session = session;
 	p->size = size < 1 ? 1 : size > MAX_POOL ? MAX_POOL : size;
 	p->conns[0] = c;
 	pthread_mutex_init(&p->lock, NULL);
@@ -153,7 +156,7 @@ reconnect(struct fal_pg_pool *p, int i)
 	pthread_mutex_unlock(&p->lock);
 	if (wait)
 		return -1;
-	c = connect_uri(p->uri, why, sizeof(why));
+	c = connect_uri(p->uri, p->session, why, sizeof(why));
 	pthread_mutex_lock(&p->lock);
 	if (c != NULL) {
 		p->backoff_ms = 0;

@@ -37,11 +37,11 @@ struct fal_pg_msg {
  * Connects to uri once and runs setup on that connection (the schema)
  * with a struct fal_pg_msg as its arg; NULL with the reason in errbuf
  * (libpq's words or setup's, never the URI).  The pool keeps at most size
- * connections.
+ * connections, each of which runs session (SQL, or NULL) once connected.
  */
 struct fal_pg_pool *fal_pg_pool_open(const char *uri, int size,
-				     fal_pg_fn setup, char *errbuf,
-				     size_t len);
+				     const char *session, fal_pg_fn setup,
+				     char *errbuf, size_t len);
 
 /*
  * Runs fn on a pooled connection, waiting for a free one.  A connection

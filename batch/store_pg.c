@@ -5,6 +5,15 @@
  * is 0 pending, 1 succeeded, 2 failed, or 3 pending in a cancelled batch,
  * never to be sent; only state 0 rows are in the claim index.
  *
+ * Claims and outcomes are committed with synchronous_commit off, as the
+ * SQLite store commits them with synchronous=NORMAL: a commit does not
+ * wait for the disk, so runners on many hosts do not queue behind each
+ * other's flushes of the batch's counts.  A crash of the PostgreSQL server
+ * (not of Falconieri) may forget the last fraction of a second of them;
+ * those devices are called again, as after any crash.  A new batch is
+ * committed with synchronous_commit on: it survives anything once 202 is
+ * answered.
+ *
  * Locks are always taken device first, then batch (claim, complete and
  * cancel alike), so that two of them never wait on each other in a circle.
  * A claim is one statement: the first due device is locked with FOR
@@ -416,7 +425,7 @@ cancel_fn(PGconn *c, void *arg, bool *unsure)
 	struct cancel_args *a = arg;
 	struct fal_pg_params p = { 0 };
 	enum fal_err rc;
-	long long seq;
+	long long seq = 0;
 
 	if ((rc = fal_pg_cmd(c, "BEGIN", NULL, NULL)) != FAL_OK)
 		return rc;
@@ -768,8 +777,9 @@ fal_store_pg_open(const char *uri, char *errbuf, size_t len)
 	char why[512];
 
 	if (s != NULL &&
-	    (s->pool = fal_pg_pool_open(uri, FAL_PG_POOL, migrate, why,
-					sizeof(why))) != NULL) {
+	    (s->pool = fal_pg_pool_open(uri, FAL_PG_POOL,
+					"SET synchronous_commit = off",
+					migrate, why, sizeof(why))) != NULL) {
 		s->base.ops = &pg_ops;
 		return &s->base;
 	}

@@ -10,8 +10,9 @@
 #   tests/pg.sh down DIR    stops the server, keeping DIR
 #   tests/pg.sh up DIR      starts it again
 #
-# fsync is off: the tests kill and restart processes and servers, never
-# the machine, and they are faster for it.
+# fsync is off (FAL_PG_FSYNC=on keeps it, for benchmarks): the tests kill
+# and restart processes and servers, never the machine, and they are
+# faster for it.
 set -e
 
 bin=${FAL_PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)}
@@ -59,7 +60,7 @@ start)
 listen_addresses = '127.0.0.1'
 port = $port
 unix_socket_directories = '$dir'
-fsync = off
+fsync = ${FAL_PG_FSYNC:-off}
 max_connections = 200
 EOF
 	ctl "$dir" start || { cat "$dir/log" >&2; exit 1; }

@@ -1,0 +1,209 @@
+#!/usr/bin/env python3
+"""The PostgreSQL batch benchmark of `make bench` (issue 17): one batch of
+BENCH_PG_DEVICES (10,000) devices against a vendor that answers at once
+(static nginx), run by one, two and three Falconieri processes sharing one
+PostgreSQL server (tests/pg.sh: a real one, in a temporary folder, with
+fsync on as in production).  The first process serves the API behind
+nginx; the others are `--batch-runner` processes, as on hosts that only
+run batches.  Each process: batch_workers and batch_per_vendor 8.
+
+Reported: devices per second from the POST to `done` (the median of
+BENCH_PG_ROUNDS rounds, 3 by default), with the p50 and p99 of the time
+each device took from the POST to its outcome's commit; the ratio of two
+processes to one.  Target: two >= 1.6 x one.
+
+Usage: python3 bench/batch_pg.py BUILD.
+"""
+
+import json
+import os
+import platform
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import run as base  # noqa: E402
+
+DEVICES = int(os.environ.get("BENCH_PG_DEVICES", "10000"))
+ROUNDS = int(os.environ.get("BENCH_PG_ROUNDS", "3"))
+WORKERS = 8
+URL = "https://pbx.example.com/p/"
+PG_SH = os.path.join(base.ROOT, "tests", "pg.sh")
+
+
+def mac(i):
+    return "02-00-%02X-%02X-%02X-%02X" % ((i >> 24) & 0xff, (i >> 16) & 0xff,
+                                          (i >> 8) & 0xff, i & 0xff)
+
+
+def pct(xs, p):
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, int(p / 100.0 * len(xs)))]
+
+
+class Bench:
+    def __init__(self, build):
+        self.build = os.path.abspath(build)
+        self.dir = tempfile.mkdtemp(prefix="falconieri-bench-pg-")
+        self.port = {n: base.free_port() for n in ("front", "fcgi", "vendor")}
+        self.nginx = None
+        self.procs = []
+        self.pg_dir = None
+
+    def start_pg(self):
+        out = subprocess.run(["sh", PG_SH, "start", str(base.free_port())],
+                             check=True, capture_output=True, text=True,
+                             env=dict(os.environ, FAL_PG_FSYNC="on"))
+        self.pg_dir, self.uri = out.stdout.split()[:2]
+
+    def psql(self, sql):
+        out = subprocess.run(["psql", "-X", "-q", "-A", "-t", "-d", self.uri,
+                              "-c", sql], check=True, capture_output=True,
+                             text=True)
+        return out.stdout.strip()
+
+    def start_nginx(self):
+        with open(os.path.join(base.ROOT, "nginx", "falconieri.conf")) as f:
+            front = f.read()
+        for old, new in (("listen 127.0.0.1:8080;",
+                          "listen 127.0.0.1:%d;" % self.port["front"]),
+                         ("server 127.0.0.1:9000;",
+                          "server 127.0.0.1:%d;" % self.port["fcgi"])):
+            front = front.replace(old, new)
+        d = self.dir
+        with open(os.path.join(d, "front.conf"), "w") as f:
+            f.write(front)
+        lines = ["user root;"] if os.getuid() == 0 else []
+        lines += ["daemon off;", "master_process on;", "worker_processes 2;",
+                  "pid %s/nginx.pid;" % d, "error_log %s/error.log;" % d,
+                  "events { worker_connections 4096; }", "http {",
+                  "    access_log off;"]
+        for t in ("client_body", "fastcgi", "proxy", "uwsgi", "scgi"):
+            lines.append("    %s_temp_path %s/%s;" % (t, d, t))
+        lines += ["    include %s/front.conf;" % d, "    server {",
+                  "        listen 127.0.0.1:%d backlog=4096;"
+                  % self.port["vendor"],
+                  "        keepalive_requests 100000000;",
+                  "        default_type text/xml;",
+                  "        location = /rpc { return 200 '%s'; }"
+                  % base.XMLRPC_OK, "    }", "}"]
+        conf = os.path.join(d, "nginx.conf")
+        with open(conf, "w") as f:
+            f.write("\n".join(lines) + "\n")
+        log = open(os.path.join(d, "nginx.log"), "w")
+        self.nginx = subprocess.Popen(["nginx", "-p", d, "-c", conf, "-e",
+                                       d + "/error.log"],
+                                      stdin=subprocess.DEVNULL, stdout=log,
+                                      stderr=log)
+        for p in ("front", "vendor"):
+            base.wait_port(self.port[p], self.nginx, "nginx")
+
+    def start_gateways(self, n):
+        """A fresh schema, then n processes: one FastCGI, n-1 runners."""
+        self.stop_gateways()
+        self.psql("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+        conf = os.path.join(self.dir, "conf.json")
+        with open(conf, "w") as f:
+            json.dump({"providers": {"snom": {
+                "user": "bench", "password": "bench",
+                "rpc_url": "http://127.0.0.1:%d/rpc" % self.port["vendor"]}},
+                "batch_store": self.uri, "batch_workers": WORKERS,
+                "batch_per_vendor": WORKERS}, f)
+        for i in range(n):
+            argv = [os.path.join(self.build, "falconieri"), "-c", conf]
+            argv += (["--listen", "127.0.0.1:%d" % self.port["fcgi"]]
+                     if i == 0 else ["--batch-runner"])
+            log = open(os.path.join(self.dir, "falconieri-%d.log" % i), "a")
+            self.procs.append(subprocess.Popen(
+                argv, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
+                env={"PATH": os.environ["PATH"]}))
+            if i == 0:
+                base.wait_port(self.port["fcgi"], self.procs[0], "falconieri")
+
+    def stop_gateways(self):
+        for p in self.procs:
+            if p.poll() is None:
+                p.send_signal(signal.SIGTERM)
+                p.wait(30)
+        self.procs = []
+
+    def stop(self):
+        self.stop_gateways()
+        if self.nginx is not None and self.nginx.poll() is None:
+            self.nginx.send_signal(signal.SIGQUIT)
+            self.nginx.wait(20)
+        if self.pg_dir is not None:
+            subprocess.run(["sh", PG_SH, "stop", self.pg_dir])
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def run_batch(self):
+        """(devices per second, ms each progress GET took meanwhile)."""
+        body = json.dumps({"action": "register", "devices": [
+            {"provider": "snom", "mac": mac(i), "url": URL}
+            for i in range(1, DEVICES + 1)]})
+        t0 = time.monotonic()
+        st, text = base.request(self.port["front"], "POST", "/batches", body,
+                                timeout=120)
+        if st != 202:
+            sys.exit("bench: POST /batches: %d %s" % (st, text[:300]))
+        bid = json.loads(text)["id"]
+        gets = []
+        while True:
+            g0 = time.monotonic()
+            st, text = base.request(self.port["front"], "GET",
+                                    "/batches/" + bid)
+            gets.append((time.monotonic() - g0) * 1000)
+            js = json.loads(text) if st == 200 else {}
+            if js.get("state") == "done":
+                break
+            time.sleep(0.02)
+        secs = time.monotonic() - t0
+        if js["succeeded"] != DEVICES:
+            sys.exit("bench: batch %s: %r" % (bid, js))
+        return DEVICES / secs, gets
+
+    def rate(self, n):
+        """(median devices per second, every round's, GET latencies)."""
+        self.start_gateways(n)
+        rates, gets = [], []
+        for _ in range(ROUNDS):
+            r, g = self.run_batch()
+            rates.append(r)
+            gets += g
+        return statistics.median(rates), rates, gets
+
+
+def main():
+    build = sys.argv[1] if len(sys.argv) > 1 else "build"
+    b = Bench(build)
+    res = {}
+    try:
+        b.start_pg()
+        b.start_nginx()
+        for n in (1, 2, 3):
+            res[n] = b.rate(n)
+    finally:
+        b.stop()
+    print("PostgreSQL batch benchmark (%s, %d CPUs, %s): %d devices, "
+          "static vendor, %d rounds each" % (
+              platform.node(), os.cpu_count(), platform.processor() or
+              platform.machine(), DEVICES, ROUNDS))
+    for n in (1, 2, 3):
+        med, rates, gets = res[n]
+        print("  %d process%s %6.0f devices/s (rounds %s); progress GET "
+              "p50 %.1f ms, p99 %.1f ms" % (
+                  n, "  " if n == 1 else "es", med,
+                  ", ".join("%.0f" % r for r in rates), pct(gets, 50),
+                  pct(gets, 99)))
+    print("  two / one: %.2f (target >= 1.6); three / one: %.2f"
+          % (res[2][0] / res[1][0], res[3][0] / res[1][0]))
+
+
+if __name__ == "__main__":
+    main()
