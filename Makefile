@@ -150,8 +150,10 @@ bench:
 	@python3 bench/batch.py $(BUILD)
 	@python3 bench/batch_pg.py $(BUILD)
 
-# The batch benchmark alone (bench/batch.py: store overhead, paced vendor,
-# memory); BENCH_BATCH_DEVICES and BENCH_BATCH_MEMORY_DEVICES scale it.
+# The batch benchmarks alone (bench/batch.py: store overhead, paced vendor,
+# memory; BENCH_BATCH_DEVICES and BENCH_BATCH_MEMORY_DEVICES scale it;
+# bench/batch_pg.py: one, two, three processes on one PostgreSQL,
+# BENCH_PG_DEVICES and BENCH_PG_ROUNDS).
 bench-batch:
 	@sh scripts/deps.sh bench
 	@$(MAKE) --no-print-directory all
