@@ -30,6 +30,7 @@ environment:
 
 import http.client
 import json
+import math
 import os
 import re
 import shutil
@@ -419,8 +420,10 @@ class Runner:
         for t in threads:
             t.join(60)
         ok = sum(1 for o in out if o is not None and o[0] == 200)
-        last = max(o[1] for o in out if o is not None) - t0
-        self.runs.append({"key": key, "ok": ok, "last": last})
+        times = sorted(o[1] - t0 for o in out if o is not None)
+        self.runs.append({"key": key, "ok": ok, "last": times[-1],
+                          "p50": percentile(times, 0.5),
+                          "p99": percentile(times, 0.99)})
         self.sample(key, name)
 
     def figures(self, key):
@@ -437,10 +440,19 @@ class Runner:
                 sum(r["nginx_us"] for r in rs) / n)
 
     def bursts(self, key):
-        """(fewest 200 answers, latest last answer in s) over the bursts
-        of key."""
+        """(fewest 200 answers, latest last answer in s, and the p50 and
+        p99 of the answers in s of the burst that ended last) over the
+        bursts of key."""
         rs = [r for r in self.runs if r["key"] == key]
-        return min(r["ok"] for r in rs), max(r["last"] for r in rs)
+        worst = max(rs, key=lambda r: r["last"])
+        return (min(r["ok"] for r in rs), worst["last"], worst["p50"],
+                worst["p99"])
+
+
+def percentile(values, q):
+    """The q-quantile (0 < q <= 1) of sorted values: the smallest value
+    with at least q of them at or below it."""
+    return values[max(0, math.ceil(len(values) * q) - 1)]
 
 
 def peak_concurrency(calls):
@@ -516,8 +528,8 @@ def table(run, opened, used, peak):
         return "| %s | %s | %.0f | %.2f | %.2f | %s | %.1f | %s | %s |" % (
             n, what, fig[0], fig[1], fig[2], cpu, fig[4], measure, target)
 
-    bok, blast = run.bursts("burst_fal")
-    rok, rlast = run.bursts("burst_call")
+    bok, blast = run.bursts("burst_fal")[:2]
+    rok, rlast = run.bursts("burst_call")[:2]
     out = [
         "| run | scenario | req/s | p50 ms | p99 ms | FastCGI CPU µs/req "
         "| nginx CPU µs/req | measure | target |",
@@ -569,6 +581,63 @@ def table(run, opened, used, peak):
     return "\n".join(out)
 
 
+def rss_text(run, key, ref):
+    """Falconieri's RSS after run key / the reference's after run ref."""
+    return "%.1f / %.1f" % (run.mem[key][0] / 1024, run.mem[ref][0] / 1024)
+
+
+def verdicts(run):
+    """The issue's figures, each against its target: a list of Markdown
+    table rows and the number that fail."""
+    rows, failed = [], 0
+
+    def add(figure, measure, ratio, p50, p99, rss, target, ok):
+        nonlocal failed
+        failed += not ok
+        rows.append("| %s | %s | %s | %.2f | %.2f | %s | %s | **%s** |" % (
+            figure, measure, ratio, p50, p99, rss, target,
+            "PASS" if ok else "FAIL"))
+    bok, blast, b50, b99 = run.bursts("burst_fal")
+    rlast = run.bursts("burst_call")[1]
+    add("burst: %d PUTs at once, vendor %d ms" % (BURST, SLOW_DELAY * 1000),
+        "%d/%d answered 200, the last after %.2f s (reference %.2f s)"
+        % (bok, BURST, blast, rlast), "%.2f s of %.0f s" % (blast,
+                                                             BURST_WITHIN),
+        b50 * 1000, b99 * 1000, rss_text(run, "burst_fal", "burst_call"),
+        "all 200, last ≤ %.0f s" % BURST_WITHIN,
+        bok == BURST and blast <= BURST_WITHIN)
+    val, val_ref = run.figures("val_fal"), run.figures("val_noop")
+    add("validation, 8 clients", "%.0f req/s (no-op reference %.0f)"
+        % (val[0], val_ref[0]), "%.2f" % (val[0] / val_ref[0]), val[1],
+        val[2], rss_text(run, "val_fal", "val_noop"), "≥ 0.8 of the no-op",
+        val[0] >= 0.8 * val_ref[0])
+    for clients in SUCCESS_CLIENTS:
+        ok = run.figures("ok_fal_%d" % clients)
+        call = run.figures("ok_call_%d" % clients)
+        rss = rss_text(run, "ok_fal_%d" % clients, "ok_call_%d" % clients)
+        add("success, %d clients: throughput" % clients,
+            "%.0f req/s (call reference %.0f)" % (ok[0], call[0]),
+            "%.2f" % (ok[0] / call[0]), ok[1], ok[2], rss,
+            "≥ 0.9 of the call reference", ok[0] >= 0.9 * call[0])
+        add("success, %d clients: tail" % clients,
+            "p99 %.1f × p50 (call reference %.1f ×)" % (ok[2] / ok[1],
+                                                        call[2] / call[1]),
+            "%.1f" % (ok[2] / ok[1]), ok[1], ok[2], rss, "p99 ≤ 10 × p50",
+            ok[2] <= 10 * ok[1])
+    slow, slow_call = run.figures("slow_fal"), run.figures("slow_call")
+    bound = SLOW_CLIENTS / SLOW_DELAY
+    add("slow vendor (%d ms), %d clients" % (SLOW_DELAY * 1000, SLOW_CLIENTS),
+        "%.0f req/s (call reference %.0f, %.2f of the bound)"
+        % (slow[0], slow_call[0], slow_call[0] / bound),
+        "%.2f of %.0f/s" % (slow[0] / bound, bound), slow[1], slow[2],
+        rss_text(run, "slow_fal", "slow_call"), "≥ 0.9 of the bound",
+        slow[0] >= 0.9 * bound)
+    head = ["| figure | Falconieri | ratio | p50 ms | p99 ms | RSS MiB "
+            "(Falconieri / reference) | target | verdict |",
+            "| --- | --- | ---: | ---: | ---: | ---: | --- | --- |"]
+    return head + rows, failed
+
+
 def write_data(path, run):
     """The chart's data: one line per scenario and server."""
     rows = [("0 nginx", "return 400", "static", 3),
@@ -603,6 +672,12 @@ def main():
         stack.stop()
     opened, used, peak = vendor_figures(stack, span)
     print(table(run, opened, used, peak))
+    print()
+    rows, failed = verdicts(run)
+    print("\n".join(rows))
+    print()
+    print("bench: %d of %d figures PASS, %d FAIL" % (
+        len(rows) - 2 - failed, len(rows) - 2, failed))
     print()
     print("nginx: %d worker processes, the shipped upstream settings "
           "(keepalive, fastcgi_keep_conn on) in front of every FastCGI "
