@@ -32,7 +32,7 @@
 
 struct fixture {
 	char dir[64];
-	char uri[256];
+	char uri[512];
 	struct fal_store *s;
 };
 
@@ -539,10 +539,16 @@ open_close(void *arg)
 }
 
 /*
- * Through the server's Unix socket, which trusts local users: SCRAM's
- * key derivation, six at once, takes longer than libpq's connect timeout
- * under valgrind.
+ * The test server through its Unix socket, which trusts local users:
+ * under valgrind, SCRAM's key derivation makes a connect take seconds.
  */
+static void
+local_uri(char *uri, size_t len)
+{
+	snprintf(uri, len, "postgresql://fal@/postgres?host=%s&port=%d",
+		 pg_dir, atoi(strrchr(pg_uri, ':') + 1));
+}
+
 static void
 test_pg_schema_race(void **state)
 {
@@ -550,13 +556,11 @@ test_pg_schema_race(void **state)
 	struct opener o[6];
 	pthread_t t[6];
 	char uri[512];
-	int port = atoi(strrchr(pg_uri, ':') + 1);
 
 	fal_store_close(f->s);
 	f->s = NULL;
 	pg_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public");
-	snprintf(uri, sizeof(uri), "postgresql://fal@/postgres?host=%s&port=%d",
-		 pg_dir, port);
+	local_uri(uri, sizeof(uri));
 	for (int i = 0; i < 6; i++) {
 		o[i] = (struct opener){ .uri = uri };
 		assert_int_equal(pthread_create(&t[i], NULL, open_close, &o[i]), 0);
@@ -598,9 +602,14 @@ test_pg_restart_and_down(void **state)
 {
 	struct fixture *f = *state;
 	struct fal_batch b, g;
+	char err[256];
 	long long t0;
 	int i;
 
+	fal_store_close(f->s);
+	local_uri(f->uri, sizeof(f->uri));
+	if ((f->s = fal_store_open(f->uri, err, sizeof(err))) == NULL)
+		fail_msg("%s", err);
 	create(f->s, 3, 1000, &b);
 	assert_int_equal(pg_ctl("restart"), 0);
 	for (i = 0; i < FAL_PG_POOL + 1; i++)
