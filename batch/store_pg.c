@@ -16,9 +16,10 @@
  *
  * Locks are always taken device first, then batch (claim, complete and
  * cancel alike), so that two of them never wait on each other in a circle.
- * A claim is one statement: the first due device is locked with FOR
- * UPDATE SKIP LOCKED, so runners on other hosts pass over it instead of
- * waiting, and its expiring claim is written at once.  An outcome is one
+ * A claim is one statement: the first due device of each allowed
+ * provider is locked with FOR UPDATE SKIP LOCKED, so runners on other
+ * hosts pass over it instead of waiting, and the earliest of them gets
+ * its expiring claim at once (the others are let go at its end).  An outcome is one
  * statement too: the device's row and its batch's counts change together.
  */
 #include "store_pg.h"
@@ -37,13 +38,6 @@ enum { DB_PENDING, DB_SUCCEEDED, DB_FAILED, DB_CANCELLED };
 
 /* COPY data sent at a time when a batch is created. */
 #define COPY_CHUNK 65536
-
-/*
- * A batch this big has the tables analysed once it is stored: until
- * autovacuum gets to them (a minute or more), the planner knows nothing of
- * the new rows and picks a claim plan that sorts them all, every claim.
- */
-#define ANALYZE_FROM 1000
 
 /* The advisory lock under which the schema is created or upgraded. */
 #define SCHEMA_LOCK "7310056726512149504"
@@ -76,6 +70,11 @@ static const char *const migrations[FAL_PG_SCHEMA_VERSION] = {
 	" lookup_state TEXT, lookup_url TEXT,"
 	" PRIMARY KEY(seq, row));"
 	"CREATE INDEX devices_todo ON devices(seq, row) WHERE state = 0;",
+	/* Claims look per provider, as the SQLite store does: one provider
+	 * whose calls are all in flight is not read past by the others. */
+	"DROP INDEX devices_todo;"
+	"CREATE INDEX devices_claim ON devices(provider, seq, row) "
+	"WHERE state = 0;",
 };
 
 #define BATCH_COLS "id, action, state, total, pending, succeeded, failed, " \
@@ -249,11 +248,7 @@ create_fn(PGconn *c, void *arg, bool *unsure)
 	}
 	if (rc == FAL_OK)
 		rc = load_batch(c, a->id, a->out, NULL);
-	rc = finish(c, rc, unsure);
-	/* Stored already: a failure here costs speed, not the batch. */
-	if (rc == FAL_OK && a->n >= ANALYZE_FROM)
-		fal_pg_cmd(c, "ANALYZE batches, devices", NULL, NULL);
-	return rc;
+	return finish(c, rc, unsure);
 }
 
 static enum fal_err
@@ -515,11 +510,12 @@ claim_fn(PGconn *c, void *arg, bool *unsure)
 	fal_pg_int(&p, a->now_ms + a->claim_ms);
 	fal_pg_text(&p, a->token);
 	rc = fal_pg_exec(c,
-		"WITH c AS (SELECT d.seq, d.row FROM devices d JOIN batches b "
-		"ON b.seq = d.seq WHERE d.state = 0 AND d.provider = ANY($1::text[]) "
-		"AND d.next_at <= $2 AND d.claim_until <= $2 AND b.state IN "
-		"('queued', 'running') ORDER BY d.seq, d.row LIMIT 1 "
-		"FOR UPDATE OF d SKIP LOCKED), "
+		"WITH c AS (SELECT x.seq, x.row FROM unnest($1::text[]) AS "
+		"q(provider), LATERAL (SELECT d.seq, d.row FROM devices d JOIN "
+		"batches b ON b.seq = d.seq WHERE d.state = 0 AND d.provider = "
+		"q.provider AND d.next_at <= $2 AND d.claim_until <= $2 AND "
+		"b.state IN ('queued', 'running') ORDER BY d.seq, d.row LIMIT 1 "
+		"FOR UPDATE OF d SKIP LOCKED) x ORDER BY x.seq, x.row LIMIT 1), "
 		"u AS (UPDATE devices d SET claim_until = $3, claim = $4 FROM c "
 		"WHERE d.seq = c.seq AND d.row = c.row RETURNING d.seq, d.row, "
 		"d.provider, d.mac, d.url, d.sn, d.crc, d.attempts), "

@@ -536,6 +536,55 @@ test_pg_schema_version(void **state)
 	assert_null(strstr(err, pg_pw));
 }
 
+/* Returns the first column of sql's first row on the test server. */
+static void
+pg_value(const char *sql, char *out, size_t len)
+{
+	char uri[512];
+	PGconn *c;
+	PGresult *r;
+
+	local_uri(uri, sizeof(uri));
+	c = PQconnectdb(uri);
+	r = PQexec(c, sql);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1)
+		fail_msg("%s: %s", sql, PQerrorMessage(c));
+	snprintf(out, len, "%s", PQgetvalue(r, 0, 0));
+	PQclear(r);
+	PQfinish(c);
+}
+
+/*
+ * A version 1 database (its claim index on (seq, row)) with a batch in it
+ * is upgraded at open: the version and the index change, the batch stays
+ * and runs.
+ */
+static void
+test_pg_schema_upgrade(void **state)
+{
+	struct fixture *f = *state;
+	struct fal_batch b, g;
+	struct fal_batch_job j;
+	char v[64], err[256];
+
+	create(f->s, 2, 1000, &b);
+	fal_store_close(f->s);
+	pg_sql("DROP INDEX devices_claim; CREATE INDEX devices_todo ON "
+	       "devices(seq, row) WHERE state = 0; UPDATE falconieri_schema "
+	       "SET version = 1");
+	if ((f->s = fal_store_open(f->uri, err, sizeof(err))) == NULL)
+		fail_msg("%s", err);
+	pg_value("SELECT version FROM falconieri_schema", v, sizeof(v));
+	assert_int_equal(atoi(v), FAL_PG_SCHEMA_VERSION);
+	pg_value("SELECT string_agg(indexname, ',' ORDER BY indexname) FROM "
+		 "pg_indexes WHERE tablename = 'devices'", v, sizeof(v));
+	assert_string_equal(v, "devices_claim,devices_pkey");
+	assert_int_equal(f->s->ops->claim(f->s, all, 2000, 500, &j), FAL_OK);
+	assert_int_equal(f->s->ops->complete(f->s, &j, &ok, 2000), FAL_OK);
+	assert_int_equal(f->s->ops->get(f->s, b.id, &g), FAL_OK);
+	assert_int_equal(g.succeeded, 1);
+}
+
 /* Several handles opened at once create the schema once, without error. */
 struct opener {
 	const char *uri;
@@ -689,6 +738,7 @@ main(void)
 		BOTH(test_concurrent_claims),
 		cmocka_unit_test_setup_teardown(test_sqlite_schema_version, setup_sqlite, teardown),
 		cmocka_unit_test_setup_teardown(test_pg_schema_version, setup_pg, teardown),
+		cmocka_unit_test_setup_teardown(test_pg_schema_upgrade, setup_pg, teardown),
 		cmocka_unit_test_setup_teardown(test_pg_schema_race, setup_pg, teardown),
 		cmocka_unit_test_setup_teardown(test_pg_restart_and_down, setup_pg, teardown),
 		cmocka_unit_test(test_open_errors),
