@@ -19,6 +19,8 @@ LDFLAGS   += -pthread $(SANFLAGS)
 # libcsv ships no pkg-config file.
 LDLIBS    := -lfcgi $(PKG_LIBS) -lcsv
 
+# The layers, each including only from those after it: cgi/ (the
+# program), api/ (HTTP requests), batch/ (batches), providers/, lib/.
 LIB_SRC   := $(wildcard lib/*.c providers/*.c batch/*.c api/*.c)
 LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o)
 CGI_SRC   := $(wildcard cgi/*.c)
@@ -42,16 +44,21 @@ $(BUILD)/libfalconieri.a: $(LIB_OBJ)
 $(BUILD)/falconieri: $(CGI_OBJ) $(BUILD)/libfalconieri.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-# Provider tests (test_provider_*) run against a scripted transport instead
-# of lib/http.c: its symbols, linked first, keep http.o out of the link.
-FAKE_BIN  := $(filter $(BUILD)/tests/test_provider_%,$(UNIT_BIN))
-PLAIN_BIN := $(filter-out $(FAKE_BIN),$(UNIT_BIN))
+# What tests share, in one archive: the scripted transport
+# (tests/unit/fake_http.c) and the fuzz targets' functions (built without
+# their libFuzzer entry point) that test_fuzz_replay replays.
+TEST_SRC  := tests/unit/fake_http.c $(wildcard tests/fuzz/fuzz_*.c)
+TEST_OBJ  := $(TEST_SRC:%.c=$(BUILD)/%.o)
 
-$(PLAIN_BIN): $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(BUILD)/libfalconieri.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
+$(BUILD)/tests/fuzz/%.o: CFLAGS += -DFAL_FUZZ_REPLAY
 
-$(FAKE_BIN): $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o \
-		$(BUILD)/tests/unit/fake_http.o $(BUILD)/libfalconieri.a
+$(BUILD)/libfaltest.a: $(TEST_OBJ)
+	$(AR) rcs $@ $^
+
+# Every unit test is linked the same way: its file, the test archive, the
+# library.
+$(UNIT_BIN): $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o \
+		$(BUILD)/libfaltest.a $(BUILD)/libfalconieri.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
 
 # test_xmlrpc counts the documents handed to mxml (it proves that some
@@ -116,10 +123,10 @@ FUZZ_NAMES   := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all \
                 -fno-omit-frame-pointer
 
-$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(BUILD)/libfalconieri.a
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(BUILD)/tests/unit/fake_http.o \
+		$(BUILD)/libfalconieri.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) -fsanitize=fuzzer -o $@ $< \
-		$(BUILD)/libfalconieri.a $(LDLIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(LDLIBS)
 
 fuzz:
 	@sh scripts/deps.sh fuzz

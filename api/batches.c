@@ -13,7 +13,8 @@
 
 #include "../batch/input.h"
 #include "../batch/stats.h"
-#include "../lib/query.h"
+#include "../providers/table.h"
+#include "query.h"
 
 /* GET /batches: default and largest limit (SPEC §6.2). */
 #define LIST_DEFAULT 50

@@ -8,7 +8,7 @@
 
 #include "../batch/runner.h"
 #include "../batch/store.h"
-#include "../lib/api.h"
+#include "api.h"
 #include "../lib/config.h"
 
 /* What the routes work with; everything must outlive the requests. */

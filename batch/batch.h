@@ -10,6 +10,7 @@
 #include <stdbool.h>
 
 #include "../lib/config.h"
+#include "../providers/list.h"
 
 /* Most devices in one batch (SPEC §6.1). */
 #define FAL_BATCH_MAX_DEVICES 100000

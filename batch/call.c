@@ -1,14 +1,16 @@
 /* call.c - see call.h. */
 #include "call.h"
 
+#include <stdio.h>
 #include <string.h>
-#include <time.h>
 
+#include "../lib/clock.h"
+#include "../lib/device.h"
 #include "../lib/http.h"
 #include "../lib/mac.h"
 #include "../lib/metrics.h"
 #include "../lib/url.h"
-#include "../providers/provider.h"
+#include "../providers/table.h"
 
 static void *
 worker_new(void *ctx)
@@ -20,16 +22,6 @@ static void
 worker_free(void *worker)
 {
 	fal_http_free(worker);
-}
-
-static long
-since_ms(const struct timespec *t0)
-{
-	struct timespec t1;
-
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	return (t1.tv_sec - t0->tv_sec) * 1000 +
-	       (t1.tv_nsec - t0->tv_nsec) / 1000000;
 }
 
 /*
@@ -48,24 +40,73 @@ device_of(const struct fal_batch_job *job, struct fal_device *dev,
 	return fal_mac_parse(job->mac, &dev->mac);
 }
 
+/* The device action of a job's. */
+static enum fal_action
+action_of(enum fal_batch_action a)
+{
+	switch (a) {
+	case FAL_BATCH_REGISTER:
+		return FAL_ACTION_REGISTER;
+	case FAL_BATCH_DEREGISTER:
+		return FAL_ACTION_DEREGISTER;
+	default:
+		return FAL_ACTION_LOOKUP;
+	}
+}
+
+/* The SPEC §1.8 word of a lookup state. */
+static const char *
+state_word(enum fal_lookup_state s)
+{
+	switch (s) {
+	case FAL_LOOKUP_REGISTERED:
+		return "registered";
+	case FAL_LOOKUP_ELSEWHERE:
+		return "registered_elsewhere";
+	case FAL_LOOKUP_NOT_REGISTERED:
+		break;
+	}
+	return "not_registered";
+}
+
+/* What the runner keeps of an outcome. */
+static void
+keep_outcome(const struct fal_provider *p, enum fal_action action,
+	     const struct fal_outcome *o, struct fal_attempt *out)
+{
+	out->err = o->err;
+	out->retry_after_ms = o->retry_after_ms;
+	out->has_pin = o->err.code == FAL_OK && p->answers_pin && o->has_pin;
+	if (out->has_pin)
+		memcpy(out->pin, o->pin, sizeof(out->pin));
+	if (o->err.code != FAL_OK || action != FAL_ACTION_LOOKUP)
+		return;
+	out->lookup_state = state_word(o->lookup_state);
+	snprintf(out->lookup_url, sizeof(out->lookup_url), "%s",
+		 o->lookup_url != NULL ? o->lookup_url : "");
+}
+
+/*
+ * One attempt: the job's action through fal_device_do, as a single
+ * request would make it, with the same timeout_ms budget.
+ */
 static void
 attempt(void *ctx, void *worker, const struct fal_batch_job *job,
 	struct fal_attempt *out)
 {
 	const struct fal_config *cfg = ctx;
 	const struct fal_provider *p = fal_provider_get(job->provider);
-	struct fal_call call = {
-		.cfg = cfg,
-		.http = worker,
-		.err = &out->err,
+	const struct fal_guard guard = {
+		.deadline_ms = fal_clock_ms() + cfg->timeout_ms,
 	};
+	enum fal_action action = action_of(job->action);
+	struct fal_outcome o;
 	struct fal_device dev;
 	char url[FAL_URL_MAX + 1];
-	struct timespec t0;
 	enum fal_err rc;
 
 	fal_error_clear(&out->err);
-	if (p == NULL || worker == NULL || job->action == FAL_BATCH_CHECK) {
+	if (p == NULL || worker == NULL) {
 		fal_error_set(&out->err, FAL_ERR_INTERNAL, NULL);
 		return;
 	}
@@ -73,17 +114,11 @@ attempt(void *ctx, void *worker, const struct fal_batch_job *job,
 		out->err.code = rc;
 		return;
 	}
-	call.conf = &cfg->providers[p->id];
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	rc = job->action == FAL_BATCH_REGISTER ? p->register_device(&call, &dev)
-					       : p->deregister_device(&call, &dev);
-	fal_metrics_vendor_call(p->id, since_ms(&t0));
-	out->err.code = rc;
-	/* The vendor's words are stored and answered: fal_error_set has
-	 * masked every secret of lib/secret.h in them. */
-	out->has_pin = rc == FAL_OK && p->answers_pin && call.has_pin;
-	if (out->has_pin)
-		memcpy(out->pin, call.pin, sizeof(out->pin));
+	fal_device_do(p, &cfg->providers[job->provider], worker, &guard,
+		      action, &dev, &o);
+	fal_metrics_vendor_call(job->provider, o.vendor_ms);
+	keep_outcome(p, action, &o, out);
+	fal_outcome_free(&o);
 }
 
 struct fal_runner_calls

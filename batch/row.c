@@ -7,7 +7,7 @@
 #include "../lib/check.h"
 #include "../lib/mac.h"
 #include "../lib/url.h"
-#include "../providers/provider.h"
+#include "../providers/table.h"
 
 /* The url check of PUT: present, non-empty, then fal_url_check. */
 static enum fal_err
@@ -62,7 +62,7 @@ fal_row_check(const struct fal_config *cfg, enum fal_batch_action action,
 		return rc;
 	if (reg && p->uses_sn && (rc = check_sn(raw)) != FAL_OK)
 		return rc;
-	if (p->uses_crc && !cfg->providers[id].disable_crc) {
+	if (fal_vendors[id].has_crc && !cfg->providers[id].disable_crc) {
 		if (raw->crc_bad)
 			return FAL_ERR_INVALID_CRC;
 		if ((rc = fal_crc_check(raw->crc, out->crc)) != FAL_OK)

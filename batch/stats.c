@@ -3,6 +3,8 @@
 
 #include <stdatomic.h>
 
+#include "../providers/table.h"
+
 static atomic_ulong devices[FAL_PROVIDER__MAX][FAL_BATCH_ACTION__MAX][FAL_ERR__MAX];
 static atomic_ulong attempts[FAL_PROVIDER__MAX];
 

@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../providers/table.h"
 #include "pg_pool.h"
 
 /* Device states in the database (see above). */

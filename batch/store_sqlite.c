@@ -22,6 +22,8 @@
 
 #include <sqlite3.h>
 
+#include "../providers/table.h"
+
 /* How long a write waits for another process's transaction. */
 #define BUSY_MS 10000
 

@@ -9,7 +9,7 @@
 #include <stdbool.h>
 
 #include "../api/batches.h"
-#include "../lib/api.h"
+#include "../api/api.h"
 #include "../lib/config.h"
 
 struct fal_batch_service {

@@ -6,7 +6,7 @@
 #ifndef FAL_CGI_MODE_H
 #define FAL_CGI_MODE_H
 
-#include "../lib/api.h"
+#include "../api/api.h"
 #include "../lib/config.h"
 
 /*

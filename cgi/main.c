@@ -19,7 +19,7 @@
 #include "../lib/log.h"
 #include "../lib/secret.h"
 #include "../lib/version.h"
-#include "../providers/provider.h"
+#include "../providers/table.h"
 #include "batch_service.h"
 #include "cgi_mode.h"
 #include "fastcgi.h"
@@ -123,7 +123,7 @@ load_config(struct fal_config *cfg, const char *path)
 {
 	char err[512];
 
-	if (fal_config_load(cfg, path, err, sizeof(err)) != 0) {
+	if (fal_providers_config_load(cfg, path, err, sizeof(err)) != 0) {
 		fprintf(stderr, "falconieri: %s\n", err);
 		return 1;
 	}

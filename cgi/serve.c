@@ -7,7 +7,7 @@
 
 #include <fcgiapp.h>
 
-#include "../lib/api.h"
+#include "../api/api.h"
 #include "../lib/log.h"
 
 /* Reason phrases of the statuses the API answers. */
@@ -81,6 +81,7 @@ fal_serve(const struct fal_config *cfg, struct fal_http *http,
 	  const struct fal_io *io, const struct fal_batch_routes *batches)
 {
 	struct fal_response resp;
+	struct fal_log_entry entry;
 	const char *method = param(io, "REQUEST_METHOD");
 	struct fal_request req = {
 		.method = method,
@@ -100,6 +101,8 @@ fal_serve(const struct fal_config *cfg, struct fal_http *http,
 
 	fal_api_handle(cfg, http, &req, &resp);
 	write_response(io, &resp, method != NULL && strcmp(method, "HEAD") == 0);
-	fal_log_request(cfg->log_format, method, &resp);
+	entry = (struct fal_log_entry){ method, resp.status, resp.err,
+					resp.provider, resp.mac, resp.vendor_ms };
+	fal_log_request(cfg->log_format, &entry);
 	fal_response_free(&resp);
 }

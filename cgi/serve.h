@@ -9,7 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "../lib/api.h"
+#include "../api/api.h"
 #include "../lib/config.h"
 #include "../lib/http.h"
 

@@ -25,20 +25,6 @@
 #define WHY_MAX 160
 #define ENV_NAME_MAX 64
 
-/* The vendors: name (upper-cased, the prefix of their variables), kind. */
-static const struct {
-	const char *name;
-	enum fal_provider_kind kind;
-} providers[FAL_PROVIDER__MAX] = {
-	{ "snom", FAL_KIND_XMLRPC },    /* FAL_SNOM */
-	{ "gigaset", FAL_KIND_XMLRPC }, /* FAL_GIGASET */
-	{ "fanvil", FAL_KIND_XMLRPC },  /* FAL_FANVIL */
-	{ "yealink", FAL_KIND_XMLRPC }, /* FAL_YEALINK */
-	{ "ymcs", FAL_KIND_REST },      /* FAL_YMCS */
-	{ "grape", FAL_KIND_REST },     /* FAL_GRAPE */
-	{ "sraps", FAL_KIND_REST },     /* FAL_SRAPS */
-};
-
 /* How a setting's text or JSON value is checked and stored. */
 enum vtype {
 	V_STRING, /* char *, any string */
@@ -52,7 +38,7 @@ enum vtype {
 
 /*
  * One setting.  For provider keys, env is the suffix after "<PROVIDER>_",
- * off is into struct fal_provider_conf, and kinds/only say which vendors
+ * off is into struct fal_provider_conf, and kinds/crc say which vendors
  * have the key; for global keys, env is the whole variable name and off is
  * into struct fal_config.
  */
@@ -62,13 +48,14 @@ struct key {
 	size_t off;
 	enum vtype type;
 	unsigned kinds;            /* bit per enum fal_provider_kind */
-	enum fal_provider_id only; /* FAL_PROVIDER__MAX: any vendor of kinds */
+	bool crc;                  /* only vendors whose row has_crc */
 };
 
 #define KIND(k) (1u << (k))
 #define XMLRPC KIND(FAL_KIND_XMLRPC)
 #define REST KIND(FAL_KIND_REST)
-#define ANY FAL_PROVIDER__MAX
+#define ANY false
+#define CRC true
 #define PKEY(f) offsetof(struct fal_provider_conf, f)
 #define GKEY(f) offsetof(struct fal_config, f)
 
@@ -82,7 +69,7 @@ static const struct key pkeys[] = {
 	  REST, ANY },
 	{ "disable", "DISABLE", PKEY(disable), V_BOOL, XMLRPC | REST, ANY },
 	{ "disable_crc", "DISABLE_CRC", PKEY(disable_crc), V_BOOL, XMLRPC,
-	  FAL_GIGASET },
+	  CRC },
 };
 
 static const struct key gkeys[] = {
@@ -125,38 +112,11 @@ static const struct {
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
-const char *
-fal_provider_name(enum fal_provider_id id)
-{
-	return (unsigned)id < FAL_PROVIDER__MAX ? providers[id].name : NULL;
-}
-
-enum fal_provider_id
-fal_provider_lookup(const char *name)
-{
-	unsigned i;
-
-	if (name == NULL)
-		return FAL_PROVIDER__MAX;
-	for (i = 0; i < FAL_PROVIDER__MAX; i++)
-		if (strcmp(providers[i].name, name) == 0)
-			return (enum fal_provider_id)i;
-	return FAL_PROVIDER__MAX;
-}
-
-enum fal_provider_kind
-fal_provider_kind(enum fal_provider_id id)
-{
-	return (unsigned)id < FAL_PROVIDER__MAX ? providers[id].kind
-						: FAL_KIND_XMLRPC;
-}
-
-/* Whether vendor id has provider key k (disable_crc is Gigaset's alone). */
+/* Whether vendor v has provider key k (disable_crc: only has_crc rows). */
 static bool
-key_applies(const struct key *k, enum fal_provider_id id)
+key_applies(const struct key *k, const struct fal_config_vendor *v)
 {
-	return (k->kinds & KIND(providers[id].kind)) != 0 &&
-	       (k->only == ANY || k->only == id);
+	return (k->kinds & KIND(v->kind)) != 0 && (!k->crc || v->has_crc);
 }
 
 /* The field a key names inside base (a provider conf or the config). */
@@ -570,8 +530,7 @@ parse_json(const char *path, const char *buf, size_t len, char *errbuf,
  * such as "_note") still loads.  Returns 0, or -1 with errbuf set.
  */
 static int
-load_provider(struct fal_config *cfg, enum fal_provider_id id,
-	      const cJSON *obj, const char *path, char *errbuf, size_t errlen)
+load_provider(struct fal_config *cfg, size_t id, const cJSON *obj, const char *path, char *errbuf, size_t errlen)
 {
 	const struct key *k;
 	const cJSON *v;
@@ -579,18 +538,18 @@ load_provider(struct fal_config *cfg, enum fal_provider_id id,
 
 	if (!cJSON_IsObject(obj)) {
 		snprintf(errbuf, errlen, "%s: providers.%s: expected an object",
-			 path, providers[id].name);
+			 path, cfg->vendors[id].name);
 		return -1;
 	}
 	for (k = pkeys; k < pkeys + NELEM(pkeys); k++) {
-		if (!key_applies(k, id))
+		if (!key_applies(k, &cfg->vendors[id]))
 			continue;
 		v = cJSON_GetObjectItemCaseSensitive(obj, k->json);
 		if (v == NULL)
 			continue;
 		if (set_json(&cfg->providers[id], k, v, why) == -1) {
 			snprintf(errbuf, errlen, "%s: providers.%s.%s: %s",
-				 path, providers[id].name, k->json, why);
+				 path, cfg->vendors[id].name, k->json, why);
 			return -1;
 		}
 	}
@@ -605,7 +564,7 @@ load_tree(struct fal_config *cfg, const cJSON *root, const char *path,
 	const struct key *k;
 	const cJSON *v, *provs;
 	char why[WHY_MAX];
-	unsigned i;
+	size_t i;
 
 	if (!cJSON_IsObject(root)) {
 		snprintf(errbuf, errlen, "%s: expected a JSON object", path);
@@ -617,10 +576,10 @@ load_tree(struct fal_config *cfg, const cJSON *root, const char *path,
 			 path);
 		return -1;
 	}
-	for (i = 0; provs != NULL && i < FAL_PROVIDER__MAX; i++) {
-		v = cJSON_GetObjectItemCaseSensitive(provs, providers[i].name);
-		if (v != NULL && load_provider(cfg, (enum fal_provider_id)i,
-					       v, path, errbuf, errlen) == -1)
+	for (i = 0; provs != NULL && i < cfg->n_providers; i++) {
+		v = cJSON_GetObjectItemCaseSensitive(provs, cfg->vendors[i].name);
+		if (v != NULL && load_provider(cfg, i, v, path, errbuf,
+					       errlen) == -1)
 			return -1;
 	}
 	for (k = gkeys; k < gkeys + NELEM(gkeys); k++) {
@@ -691,15 +650,14 @@ load_env(struct fal_config *cfg, char *errbuf, size_t errlen)
 {
 	const struct key *k;
 	char name[ENV_NAME_MAX];
-	unsigned i;
-	size_t n;
+	size_t i, n;
 
-	for (i = 0; i < FAL_PROVIDER__MAX; i++) {
+	for (i = 0; i < cfg->n_providers; i++) {
 		for (k = pkeys; k < pkeys + NELEM(pkeys); k++) {
-			if (!key_applies(k, (enum fal_provider_id)i))
+			if (!key_applies(k, &cfg->vendors[i]))
 				continue;
 			snprintf(name, sizeof(name), "%s_%s",
-				 providers[i].name, k->env);
+				 cfg->vendors[i].name, k->env);
 			for (n = 0; name[n] != '_'; n++)
 				name[n] = (char)toupper((unsigned char)name[n]);
 			if (load_var(&cfg->providers[i], k, name, errbuf,
@@ -713,12 +671,16 @@ load_env(struct fal_config *cfg, char *errbuf, size_t errlen)
 	return 0;
 }
 
-/* Sets the defaults: every string "" (never NULL), SPEC §3 timeouts. */
+/*
+ * Sets the defaults for the n vendors: every string "" (never NULL),
+ * SPEC §3 timeouts.
+ */
 static int
-set_defaults(struct fal_config *cfg)
+set_defaults(struct fal_config *cfg, const struct fal_config_vendor *vendors,
+	     size_t n)
 {
 	const struct key *k;
-	unsigned i;
+	size_t i;
 
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->connect_timeout_ms = 5000;
@@ -729,7 +691,11 @@ set_defaults(struct fal_config *cfg)
 	cfg->batch_attempts = 5;
 	cfg->batch_retry_ms = 1000;
 	cfg->batch_keep_days = 30;
-	for (i = 0; i < FAL_PROVIDER__MAX; i++)
+	cfg->vendors = vendors;
+	if ((cfg->providers = calloc(n, sizeof(*cfg->providers))) == NULL)
+		return -1;
+	cfg->n_providers = n;
+	for (i = 0; i < n; i++)
 		for (k = pkeys; k < pkeys + NELEM(pkeys); k++)
 			if (k->type == V_STRING &&
 			    set_string(key_field(&cfg->providers[i], k), "",
@@ -770,11 +736,11 @@ static void
 set_enabled(struct fal_config *cfg)
 {
 	struct fal_provider_conf *p;
-	unsigned i;
+	size_t i;
 
-	for (i = 0; i < FAL_PROVIDER__MAX; i++) {
+	for (i = 0; i < cfg->n_providers; i++) {
 		p = &cfg->providers[i];
-		if (providers[i].kind == FAL_KIND_XMLRPC)
+		if (cfg->vendors[i].kind == FAL_KIND_XMLRPC)
 			p->enabled = p->rpc_url[0] != '\0';
 		else
 			p->enabled = p->base_url[0] != '\0' &&
@@ -785,10 +751,10 @@ set_enabled(struct fal_config *cfg)
 }
 
 int
-fal_config_load(struct fal_config *cfg, const char *path, char *errbuf,
-		size_t errlen)
+fal_config_load(struct fal_config *cfg, const struct fal_config_vendor *vendors,
+		size_t n, const char *path, char *errbuf, size_t errlen)
 {
-	if (set_defaults(cfg) == -1) {
+	if (set_defaults(cfg, vendors, n) == -1) {
 		snprintf(errbuf, errlen, "out of memory");
 		goto fail;
 	}
@@ -809,13 +775,14 @@ void
 fal_config_free(struct fal_config *cfg)
 {
 	const struct key *k;
-	unsigned i;
+	size_t i;
 
-	for (i = 0; i < FAL_PROVIDER__MAX; i++)
+	for (i = 0; cfg->providers != NULL && i < cfg->n_providers; i++)
 		for (k = pkeys; k < pkeys + NELEM(pkeys); k++)
 			if (k->type == V_STRING)
 				free(*(char **)key_field(&cfg->providers[i],
 							 k));
+	free(cfg->providers);
 	free_tokens(cfg);
 	free(cfg->base_path);
 	free(cfg->ca_file);

@@ -9,22 +9,22 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* The vendors, in the order of SPEC §1.1 (also the order of GET /providers). */
-enum fal_provider_id {
-	FAL_SNOM,
-	FAL_GIGASET,
-	FAL_FANVIL,
-	FAL_YEALINK,
-	FAL_YMCS,
-	FAL_GRAPE,
-	FAL_SRAPS,
-	FAL_PROVIDER__MAX
-};
-
-/* How a vendor is spoken to, which decides what "configured" means. */
+/* How a vendor is spoken to, which decides its keys and what "configured" means. */
 enum fal_provider_kind {
 	FAL_KIND_XMLRPC, /* needs rpc_url */
 	FAL_KIND_REST    /* needs base_url, client_id, client_secret */
+};
+
+/*
+ * One vendor as configuration sees it: its name (the key under
+ * "providers", and upper-cased the prefix of its variables), its kind and
+ * whether it has the disable_crc key.  The rows come from the vendor list
+ * (providers/list.h); this library knows no vendor.
+ */
+struct fal_config_vendor {
+	const char *name;
+	enum fal_provider_kind kind;
+	bool has_crc;
 };
 
 enum fal_log_format {
@@ -41,18 +41,20 @@ struct fal_provider_conf {
 	char *client_id;
 	char *client_secret;
 	bool disable;
-	bool disable_crc;   /* gigaset only */
+	bool disable_crc;   /* only vendors whose row has_crc */
 	bool enabled;       /* computed: not disabled and configured */
 };
 
 struct fal_config {
-	struct fal_provider_conf providers[FAL_PROVIDER__MAX];
+	const struct fal_config_vendor *vendors; /* n_providers rows (the caller's) */
+	struct fal_provider_conf *providers;     /* n_providers, as vendors */
+	size_t n_providers;
 	char **api_tokens;         /* n_api_tokens non-empty tokens */
 	size_t n_api_tokens;
 	char *base_path;           /* "" or "/prefix" without trailing slash */
 	long connect_timeout_ms;   /* default 5000 */
 	long timeout_ms;           /* default 30000 */
-	char *ca_file;             /* "" = system CA bundle */
+	char *ca_file;             /* "" = the system's CA directory */
 	enum fal_log_format log_format;
 	/* Batches (SPEC §6); batch_store "" turns them off. */
 	char *batch_store;         /* "sqlite:PATH", "postgresql://...", "" */
@@ -65,22 +67,15 @@ struct fal_config {
 
 #define FAL_CONFIG_DEFAULT_PATH "/opt/falconieri/conf.json"
 
-/* Lower-case name of a provider ("snom"), or NULL when out of range. */
-const char *fal_provider_name(enum fal_provider_id id);
-
-/* Provider id of a lower-case name; FAL_PROVIDER__MAX when unknown. */
-enum fal_provider_id fal_provider_lookup(const char *name);
-
-/* How the provider is spoken to. */
-enum fal_provider_kind fal_provider_kind(enum fal_provider_id id);
-
 /*
- * Loads path (a missing file is fine), then the environment (getenv).
- * Returns 0, or -1 with a message naming the file or variable and the
- * problem in errbuf.  On failure cfg holds nothing to free.
+ * Loads the settings of the n vendors (which must outlive cfg) from path
+ * (a missing file is fine), then the environment (getenv).  Returns 0,
+ * or -1 with a message naming the file or variable and the problem in
+ * errbuf.  On failure cfg holds nothing to free.
  */
-int fal_config_load(struct fal_config *cfg, const char *path,
-		    char *errbuf, size_t errlen);
+int fal_config_load(struct fal_config *cfg,
+		    const struct fal_config_vendor *vendors, size_t n,
+		    const char *path, char *errbuf, size_t errlen);
 
 /* Frees what fal_config_load allocated. */
 void fal_config_free(struct fal_config *cfg);

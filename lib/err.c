@@ -52,6 +52,8 @@ static const struct {
 	[FAL_ERR_UNKNOWN_PROVIDER_ERROR] = { 500, "unknown_provider_error", NULL },
 	[FAL_ERR_NOT_FOUND] = { 404, "not_found", NULL },
 	[FAL_ERR_METHOD_NOT_ALLOWED] = { 405, "method_not_allowed", NULL },
+	/* The client closed its connection: the status only reaches logs
+	 * and metrics, as nginx's 499 does. */
 	[FAL_ERR_INTERNAL] = { 500, "internal_error", NULL },
 	[FAL_ERR_INVALID_BATCH] = { 400, "invalid_batch", NULL },
 	[FAL_ERR_DUPLICATE_DEVICE] = { 400, "duplicate_device", NULL },

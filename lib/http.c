@@ -1,474 +1,39 @@
 /*
- * http.c - the HTTP client towards the vendors: one reused libcurl easy
- * handle per worker.  fal_http_header() and fal_http_resp_free() live in
- * http_header.c, so that tests can replace this file's three functions
- * with a scripted transport.  Answers' header fields are parsed by curl
- * (curl_easy_nextheader), not here.
+ * http.c - the client every vendor call goes through: the guard of the
+ * device action in progress is checked here, before each call, and what
+ * is left of its timeout_ms budget becomes the call's time limit; the
+ * call itself is the transport's (http_curl.c, or a test's script).
  */
 #include "http.h"
 
-#include <limits.h>
-#include <pthread.h>
-#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
+#include <time.h>
 
 #include <curl/curl.h>
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
 
-#include "version.h"
-
-/* Cap on the header block kept from an answer. */
-#define HEADERS_MAX (64 * 1024)
+#include "clock.h"
 
 struct fal_http {
-	CURL *curl;
 	const struct fal_config *cfg;
-	CURLU *url;       /* url_text, parsed: see use_url() */
-	char *url_text;
-	char errbuf[CURL_ERROR_SIZE];
-	bool (*gone)(void *ctx);   /* see fal_http_guard */
-	void *gone_ctx;
+	const struct fal_http_transport *transport;
+	void *ctx;
+	const struct fal_guard *guard;  /* of the action in progress, or NULL */
+	long retry_after_ms;            /* of the last answer, -1 when none */
 };
-
-/* A growing buffer that refuses to grow past max. */
-struct buf {
-	char *data;
-	size_t len;
-	size_t cap;
-	size_t max;
-	bool too_large;  /* refused data past max */
-	bool no_memory;
-};
-
-static pthread_once_t global_once = PTHREAD_ONCE_INIT;
-static CURLcode global_rc = CURLE_FAILED_INIT;
-
-/* curl_global_init is not thread-safe and must run once per process. */
-static void
-global_init(void)
-{
-	global_rc = curl_global_init(CURL_GLOBAL_DEFAULT);
-}
-
-/* Appends n bytes to b, NUL-terminated; 0, or -1 past max or on ENOMEM. */
-static int
-buf_add(struct buf *b, const char *p, size_t n)
-{
-	size_t cap;
-	char *d;
-
-	if (n > b->max - b->len) {
-		b->too_large = true;
-		return -1;
-	}
-	if (b->len + n + 1 > b->cap) {
-		cap = b->cap > 0 ? b->cap : 4096;
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		if ((d = realloc(b->data, cap)) == NULL) {
-			b->no_memory = true;
-			return -1;
-		}
-		b->data = d;
-		b->cap = cap;
-	}
-	memcpy(b->data + b->len, p, n);
-	b->len += n;
-	b->data[b->len] = '\0';
-	return 0;
-}
-
-/* Body data from curl; returning less than given makes it CURLE_WRITE_ERROR. */
-static size_t
-on_body(char *p, size_t size, size_t nmemb, void *ud)
-{
-	return buf_add(ud, p, size * nmemb) == 0 ? size * nmemb : 0;
-}
-
-/*
- * One header line from curl, which parses and keeps them (see
- * header_fields()): here they are only counted against the cap.  A status
- * line starts the header block of a new answer (after a 1xx, or a proxy's
- * CONNECT answer): only the last answer's block counts.
- */
-static size_t
-on_header(char *p, size_t size, size_t nmemb, void *ud)
-{
-	struct buf *b = ud;
-	size_t n = size * nmemb;
-
-	if (n >= 5 && strncmp(p, "HTTP/", 5) == 0)
-		b->len = 0;
-	if (n > b->max - b->len) {
-		b->too_large = true;
-		return 0;
-	}
-	b->len += n;
-	return n;
-}
-
-/* A copy of b's data, or of "" when empty; NULL when out of memory. */
-static char *
-buf_take(struct buf *b)
-{
-	char *s = b->data != NULL ? b->data : strdup("");
-
-	b->data = NULL;
-	b->len = b->cap = 0;
-	return s;
-}
-
-/*
- * The header fields of the final answer as curl parsed them
- * (curl_easy_nextheader: status line, 1xx answers and line folding are
- * its business), one "Name: value" a line, every repeated field kept.
- * "" when there are none; NULL when out of memory.
- */
-static char *
-header_fields(CURL *curl)
-{
-	struct buf out = { .max = 2 * HEADERS_MAX };
-	struct curl_header *h = NULL;
-
-	while ((h = curl_easy_nextheader(curl, CURLH_HEADER, -1, h)) != NULL)
-		if (buf_add(&out, h->name, strlen(h->name)) < 0 ||
-		    buf_add(&out, ": ", 2) < 0 ||
-		    buf_add(&out, h->value, strlen(h->value)) < 0 ||
-		    buf_add(&out, "\n", 1) < 0) {
-			free(out.data);
-			return NULL;
-		}
-	return buf_take(&out);
-}
-
-/* True when the NULL-terminated headers hold one called name. */
-static bool
-has_header(const char *const *headers, const char *name)
-{
-	size_t n = strlen(name);
-
-	for (; headers != NULL && *headers != NULL; headers++)
-		if (strncasecmp(*headers, name, n) == 0 && (*headers)[n] == ':')
-			return true;
-	return false;
-}
-
-/* Frees a header list, wiping it first: it may hold credentials. */
-static void
-free_headers(struct curl_slist *list)
-{
-	struct curl_slist *l;
-
-	for (l = list; l != NULL; l = l->next)
-		OPENSSL_cleanse(l->data, strlen(l->data));
-	curl_slist_free_all(list);
-}
-
-/* Appends h to *list; 0, or -1 when out of memory. */
-static int
-add_header(struct curl_slist **list, const char *h)
-{
-	struct curl_slist *l = curl_slist_append(*list, h);
-
-	if (l == NULL)
-		return -1;
-	*list = l;
-	return 0;
-}
-
-/*
- * "Authorization: Basic base64(user:password)" appended to *list.  Built
- * here, with libcrypto's base64, rather than by curl from
- * CURLOPT_USERNAME/PASSWORD: curl's way cost more than a tenth of a
- * vendor call's CPU.  Our copies of the secret are wiped.  0, or -1 when
- * out of memory.
- */
-static int
-add_basic_auth(struct curl_slist **list, const char *user, const char *pw)
-{
-	static const char prefix[] = "Authorization: Basic ";
-	size_t ulen = strlen(user), plen = strlen(pw), n = ulen + 1 + plen;
-	size_t hlen = sizeof(prefix) + 4 * ((n + 2) / 3);
-	unsigned char *cred = malloc(n + 1);
-	char *h = malloc(hlen);
-	int rc = -1;
-
-	if (cred != NULL && h != NULL && n <= INT_MAX) {
-		memcpy(cred, user, ulen);
-		cred[ulen] = ':';
-		memcpy(cred + ulen + 1, pw, plen);
-		memcpy(h, prefix, sizeof(prefix) - 1);
-		EVP_EncodeBlock((unsigned char *)h + sizeof(prefix) - 1, cred,
-				(int)n);
-		rc = add_header(list, h);
-	}
-	if (cred != NULL)
-		OPENSSL_cleanse(cred, n);
-	if (h != NULL)
-		OPENSSL_cleanse(h, hlen);
-	free(cred);
-	free(h);
-	return rc;
-}
-
-/*
- * The request headers: the caller's, User-Agent, Basic auth when req
- * has a user, "Expect:" (no 100-continue round trip for a large POST)
- * and, for a body without a Content-Type of the caller's,
- * "Content-Type:" to drop curl's form default.  NULL when out of memory.
- */
-static struct curl_slist *
-header_list(const struct fal_http_req *req, bool has_body)
-{
-	struct curl_slist *list = NULL;
-	const char *const *h;
-
-	for (h = req->headers; h != NULL && *h != NULL; h++)
-		if (add_header(&list, *h) < 0)
-			goto fail;
-	if (add_header(&list, "User-Agent: " FAL_USER_AGENT) < 0 ||
-	    add_header(&list, "Expect:") < 0)
-		goto fail;
-	if (req->user != NULL &&
-	    add_basic_auth(&list, req->user,
-			   req->password != NULL ? req->password : "") < 0)
-		goto fail;
-	if (has_body && !has_header(req->headers, "Content-Type") &&
-	    add_header(&list, "Content-Type:") < 0)
-		goto fail;
-	return list;
-fail:
-	free_headers(list);
-	return NULL;
-}
-
-/*
- * Sets the method and body of req on curl; whether a body is sent.  Every
- * call sets all three of method, body and custom verb, since the handle
- * keeps its options from one call to the next: HTTPGET first forgets the
- * previous call's body.
- */
-static bool
-set_method(CURL *curl, const struct fal_http_req *req)
-{
-	const char *m = req->method != NULL ? req->method : "GET";
-	bool get = strcmp(m, "GET") == 0;
-	bool body = !get && (req->body != NULL || strcmp(m, "POST") == 0 ||
-			     strcmp(m, "PUT") == 0);
-
-	curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
-	if (body) {
-		curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)
-				 (req->body != NULL ? req->body_len : 0));
-		curl_easy_setopt(curl, CURLOPT_POSTFIELDS,
-				 req->body != NULL ? req->body : "");
-	}
-	curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST,
-			 get || strcmp(m, "POST") == 0 ? NULL : m);
-	return body;
-}
-
-/*
- * Whether libcurl was built with a default CA directory (CURLINFO_CAPATH,
- * libcurl 7.84 and later).
- */
-static bool
-has_default_capath(CURL *c)
-{
-	char *path = NULL;
-
-	return curl_easy_getinfo(c, CURLINFO_CAPATH, &path) == CURLE_OK &&
-	       path != NULL && path[0] != '\0';
-}
-
-/*
- * The options every call shares, set once when the handle is made: the
- * handle is never reset, so that they are not copied and parsed again on
- * every call.
- */
-static void
-set_fixed_options(struct fal_http *http)
-{
-	const struct fal_config *cfg = http->cfg;
-	CURL *c = http->curl;
-
-	/* The URL of each call goes into this handle: see use_url(). */
-	curl_easy_setopt(c, CURLOPT_CURLU, http->url);
-	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
-	curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
-	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
-	if (cfg->ca_file != NULL && cfg->ca_file[0] != '\0')
-		curl_easy_setopt(c, CURLOPT_CAINFO, cfg->ca_file);
-	else if (has_default_capath(c))
-		/* The system's CAs from the hashed directory (Debian:
-		 * /etc/ssl/certs, kept by update-ca-certificates with the
-		 * bundle), which OpenSSL reads one CA at a time as a chain
-		 * needs it, rather than from the bundle, which each worker's
-		 * handle would parse whole: about 0.9 MiB per worker. */
-		curl_easy_setopt(c, CURLOPT_CAINFO, NULL);
-	/* Vendors answer a few KiB at most: a 4 KiB receive buffer instead
-	 * of 16 KiB, malloc'd and freed by curl on every call. */
-	curl_easy_setopt(c, CURLOPT_BUFFERSIZE, 4096L);
-	if (cfg->connect_timeout_ms > 0)
-		curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS,
-				 cfg->connect_timeout_ms);
-	if (cfg->timeout_ms > 0)
-		curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, cfg->timeout_ms);
-	/* Workers are threads: no SIGALRM for DNS timeouts. */
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, http->errbuf);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-}
-
-/*
- * Points the handle at url.  curl parses a URL given as text on every
- * call, which was a sixth of its own cost; given a parsed handle
- * (CURLOPT_CURLU) it does not.  So each worker keeps the last URL it
- * parsed: an XML-RPC vendor's rpc_url is parsed once per worker.  Returns
- * 0, or -1 when curl cannot parse url (or out of memory).
- */
-static int
-use_url(struct fal_http *http, const char *url)
-{
-	char *text;
-
-	if (http->url_text != NULL && strcmp(http->url_text, url) == 0)
-		return 0;
-	free(http->url_text);
-	http->url_text = NULL;
-	if (curl_url_set(http->url, CURLUPART_URL, url, 0) != CURLUE_OK ||
-	    (text = strdup(url)) == NULL)
-		return -1;
-	http->url_text = text;
-	return 0;
-}
-
-/*
- * Sets what differs from call to call: method and body, headers, and
- * where the answer goes.  Nothing (auth, method, body) leaks from one
- * call into the next: credentials travel only in the header list, which
- * is every call's own.
- */
-static void
-set_call_options(struct fal_http *http, struct curl_slist *headers,
-		 struct buf *body, struct buf *hdrs)
-{
-	CURL *c = http->curl;
-
-	curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, body);
-	curl_easy_setopt(c, CURLOPT_HEADERDATA, hdrs);
-}
-
-/*
- * curl's failures that mean no answer could be had (SPEC §1.1's
- * connection_to_remote_provider_failed): name resolution, connection,
- * proxy, TLS, sending, time.  Every other failure after the request went
- * out happened while reading the answer (read_remote_response_failed):
- * reset, cut short, nothing at all, not HTTP.
- */
-static const CURLcode connect_failures[] = {
-	CURLE_COULDNT_RESOLVE_PROXY,
-	CURLE_COULDNT_RESOLVE_HOST,
-	CURLE_COULDNT_CONNECT,
-	CURLE_OPERATION_TIMEDOUT,
-	CURLE_SSL_CONNECT_ERROR,
-	CURLE_SEND_ERROR,
-	CURLE_PEER_FAILED_VERIFICATION,
-	CURLE_SSL_ENGINE_NOTFOUND,
-	CURLE_SSL_ENGINE_SETFAILED,
-	CURLE_SSL_CERTPROBLEM,
-	CURLE_SSL_CIPHER,
-	CURLE_SSL_ENGINE_INITFAILED,
-	CURLE_USE_SSL_FAILED,
-	CURLE_SSL_CACERT_BADFILE,
-	CURLE_SSL_SHUTDOWN_FAILED,
-	CURLE_SSL_CRL_BADFILE,
-	CURLE_SSL_ISSUER_ERROR,
-	CURLE_SSL_PINNEDPUBKEYNOTMATCH,
-	CURLE_SSL_INVALIDCERTSTATUS,
-	CURLE_SSL_CLIENTCERT,
-	CURLE_PROXY,
-};
-
-/*
- * The outcome a failed curl call stands for; sent says whether the
- * request went out.  Before it did, whatever failed (a URL or scheme curl
- * will not use among them) kept us from the vendor.  After it did, the
- * code decides, not curl's words: CURLE_UNSUPPORTED_PROTOCOL then means an
- * answer without an HTTP/1.x status line ("HTTP/0.9"), an unreadable
- * answer from a vendor that was reached.
- */
-static enum fal_err
-classify(CURLcode rc, bool sent)
-{
-	size_t i;
-
-	if (rc == CURLE_OUT_OF_MEMORY)
-		return FAL_ERR_INTERNAL;
-	if (!sent)
-		return FAL_ERR_CONNECTION_FAILED;
-	for (i = 0; i < sizeof(connect_failures) / sizeof(*connect_failures); i++)
-		if (connect_failures[i] == rc)
-			return FAL_ERR_CONNECTION_FAILED;
-	return FAL_ERR_READ_RESPONSE_FAILED;
-}
-
-/* Whether curl sent (some of) a request in its last transfer. */
-static bool
-request_sent(CURL *curl)
-{
-	long n = 0;
-
-	return curl_easy_getinfo(curl, CURLINFO_REQUEST_SIZE, &n) == CURLE_OK &&
-	       n > 0;
-}
-
-/*
- * err set for the failure rc, in curl's words (its error buffer names
- * the host or the TLS problem; it never holds the credentials), or ours
- * when a buffer cap stopped the transfer.
- */
-static enum fal_err
-fail(struct fal_http *http, CURLcode rc, const struct buf *body,
-     const struct buf *hdrs, struct fal_error *err)
-{
-	if (body->too_large)
-		return fal_error_set(err, FAL_ERR_READ_RESPONSE_FAILED,
-				     "answer larger than 1 MiB");
-	if (hdrs->too_large)
-		return fal_error_set(err, FAL_ERR_READ_RESPONSE_FAILED,
-				     "answer headers larger than 64 KiB");
-	if (body->no_memory || hdrs->no_memory)
-		return fal_error_set(err, FAL_ERR_INTERNAL, "out of memory");
-	return fal_error_set(err, classify(rc, request_sent(http->curl)), "%s",
-			     http->errbuf[0] != '\0' ? http->errbuf
-						     : curl_easy_strerror(rc));
-}
 
 struct fal_http *
-fal_http_new(const struct fal_config *cfg)
+fal_http_new_transport(const struct fal_config *cfg,
+		       const struct fal_http_transport *t, void *ctx)
 {
 	struct fal_http *http;
 
-	pthread_once(&global_once, global_init);
-	if (global_rc != CURLE_OK || cfg == NULL)
+	if (t == NULL || (http = calloc(1, sizeof(*http))) == NULL)
 		return NULL;
-	if ((http = calloc(1, sizeof(*http))) == NULL)
-		return NULL;
-	if ((http->curl = curl_easy_init()) == NULL ||
-	    (http->url = curl_url()) == NULL) {
-		curl_easy_cleanup(http->curl);
-		free(http);
-		return NULL;
-	}
 	http->cfg = cfg;
-	set_fixed_options(http);
+	http->transport = t;
+	http->ctx = ctx;
+	http->retry_after_ms = -1;
 	return http;
 }
 
@@ -477,64 +42,109 @@ fal_http_free(struct fal_http *http)
 {
 	if (http == NULL)
 		return;
-	curl_easy_cleanup(http->curl);
-	curl_url_cleanup(http->url);
-	free(http->url_text);
+	if (http->transport->free != NULL)
+		http->transport->free(http->ctx);
 	free(http);
 }
 
 void
-fal_http_guard(struct fal_http *http, bool (*gone)(void *ctx), void *ctx)
+fal_http_set_guard(struct fal_http *http, const struct fal_guard *guard)
 {
-	if (http == NULL)
-		return;
-	http->gone = gone;
-	http->gone_ctx = ctx;
+	http->guard = guard;
+	http->retry_after_ms = -1;
+}
+
+long
+fal_http_retry_after_ms(const struct fal_http *http)
+{
+	return http->retry_after_ms;
+}
+
+long
+fal_http_retry_after_parse(const char *value)
+{
+	char *end;
+	long s;
+	time_t when;
+
+	if (value == NULL)
+		return -1;
+	value += strspn(value, " \t");
+	if (*value >= '0' && *value <= '9') {
+		s = strtol(value, &end, 10);
+		end += strspn(end, " \t");
+		/* A day is more than any caller will wait: cap, no overflow. */
+		return *end == '\0' ? (s > 86400 ? 86400 : s) * 1000 : -1;
+	}
+	if ((when = curl_getdate(value, NULL)) == -1)
+		return -1;
+	when -= time(NULL);
+	return when <= 0 ? 0 : (when > 86400 ? 86400 : (long)when) * 1000;
+}
+
+/* The configured budget, for messages; 0 when there is no config. */
+static long
+budget_ms(const struct fal_http *http)
+{
+	return http->cfg != NULL ? http->cfg->timeout_ms : 0;
+}
+
+/*
+ * The time limit of the next call: what the guard's budget has left, or
+ * timeout_ms without a guard (0: none).  -1 when the budget is spent.
+ */
+static long
+call_limit_ms(const struct fal_http *http)
+{
+	long long left;
+
+	if (http->guard == NULL)
+		return budget_ms(http);
+	left = http->guard->deadline_ms - fal_clock_ms();
+	return left > 0 ? (long)left : -1;
+}
+
+/* The words of a call stopped by (or after) the budget's end. */
+static enum fal_err
+budget_spent(const struct fal_http *http, struct fal_error *err)
+{
+	char cause[FAL_ERROR_MESSAGE_MAX];
+
+	if (err->code == FAL_OK || err->message[0] == '\0')
+		return fal_error_set(err, FAL_ERR_CONNECTION_FAILED,
+				     "the timeout_ms budget of %ld ms for this "
+				     "request ran out", budget_ms(http));
+	memcpy(cause, err->message, sizeof(cause));
+	return fal_error_set(err, FAL_ERR_CONNECTION_FAILED,
+			     "the timeout_ms budget of %ld ms for this request "
+			     "ran out (%s)", budget_ms(http), cause);
 }
 
 enum fal_err
 fal_http_do(struct fal_http *http, const struct fal_http_req *req,
 	    struct fal_http_resp *resp, struct fal_error *err)
 {
-	struct buf body = { .max = FAL_HTTP_BODY_MAX };
-	struct buf hdrs = { .max = HEADERS_MAX };
-	struct curl_slist *headers;
+	const struct fal_guard *g = http->guard;
 	enum fal_err rc;
-	CURLcode cc;
+	long limit;
 
 	memset(resp, 0, sizeof(*resp));
-	http->errbuf[0] = '\0';
-	/* Every call of a dialogue: a client gone in between stops it. */
-	if (http->gone != NULL && http->gone(http->gone_ctx))
+	resp->retry_after_ms = -1;
+	http->retry_after_ms = -1;
+	fal_error_clear(err);
+	if (g != NULL && g->gone != NULL && g->gone(g->gone_ctx))
 		return fal_error_set(err, FAL_ERR_CLIENT_GONE,
 				     "the client has gone: no vendor call made");
-	if (use_url(http, req->url) < 0)
-		return fal_error_set(err, FAL_ERR_CONNECTION_FAILED,
-				     "URL not usable by curl");
-	headers = header_list(req, set_method(http->curl, req));
-	if (headers == NULL)
-		return fal_error_set(err, FAL_ERR_INTERNAL, "out of memory");
-	set_call_options(http, headers, &body, &hdrs);
-	cc = curl_easy_perform(http->curl);
-	curl_easy_getinfo(http->curl, CURLINFO_RESPONSE_CODE, &resp->status);
-	curl_easy_getinfo(http->curl, CURLINFO_TOTAL_TIME, &resp->seconds);
-	if (cc != CURLE_OK) {
-		rc = fail(http, cc, &body, &hdrs, err);
-		goto out;
+	if ((limit = call_limit_ms(http)) < 0)
+		return budget_spent(http, err);
+	rc = http->transport->perform(http->ctx, req, limit, resp, err);
+	if (rc == FAL_OK) {
+		fal_error_clear(err);
+		http->retry_after_ms = resp->retry_after_ms;
+		return FAL_OK;
 	}
-	resp->body_len = body.len;
-	resp->body = buf_take(&body);
-	resp->headers = header_fields(http->curl);
-	if (resp->body == NULL || resp->headers == NULL) {
-		rc = fal_error_set(err, FAL_ERR_INTERNAL, "out of memory");
-		goto out;
-	}
-	fal_error_clear(err);
-	rc = FAL_OK;
-out:
-	/* The handle keeps its pointer to the list until the next call. */
-	curl_easy_setopt(http->curl, CURLOPT_HTTPHEADER, NULL);
-	free_headers(headers);
-	free(body.data);
+	if (rc == FAL_ERR_CONNECTION_FAILED && g != NULL &&
+	    call_limit_ms(http) < 0)
+		return budget_spent(http, err);
 	return rc;
 }

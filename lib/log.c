@@ -10,8 +10,6 @@
 
 #include <cjson/cJSON.h>
 
-#include "../providers/provider.h"
-
 #define LINE_MAX_LEN 2048
 
 /* "2026-11-27T01:02:03Z" into buf. */
@@ -58,32 +56,32 @@ emit_json(cJSON *obj)
 }
 
 void
-fal_log_request(enum fal_log_format fmt, const char *method,
-		const struct fal_response *resp)
+fal_log_request(enum fal_log_format fmt, const struct fal_log_entry *e)
 {
+	const char *mac = e->mac != NULL ? e->mac : "";
 	char ts[32], m[16], line[LINE_MAX_LEN];
 	int n;
 
 	timestamp(ts, sizeof(ts));
-	sanitize(method, m, sizeof(m));
+	sanitize(e->method, m, sizeof(m));
 	if (fmt == FAL_LOG_JSON) {
 		cJSON *o = cJSON_CreateObject();
 		cJSON_AddStringToObject(o, "time", ts);
 		cJSON_AddStringToObject(o, "method", m);
 		/* Every key on every line, null when it does not apply, so
 		 * each line has the same shape as the text format's. */
-		if (resp->provider != NULL)
-			cJSON_AddStringToObject(o, "provider", resp->provider);
+		if (e->provider != NULL)
+			cJSON_AddStringToObject(o, "provider", e->provider);
 		else
 			cJSON_AddNullToObject(o, "provider");
-		if (resp->mac[0] != '\0')
-			cJSON_AddStringToObject(o, "mac", resp->mac);
+		if (mac[0] != '\0')
+			cJSON_AddStringToObject(o, "mac", mac);
 		else
 			cJSON_AddNullToObject(o, "mac");
-		cJSON_AddNumberToObject(o, "status", resp->status);
-		cJSON_AddStringToObject(o, "code", fal_err_code(resp->err));
-		if (resp->vendor_ms >= 0)
-			cJSON_AddNumberToObject(o, "vendor_ms", resp->vendor_ms);
+		cJSON_AddNumberToObject(o, "status", e->status);
+		cJSON_AddStringToObject(o, "code", fal_err_code(e->err));
+		if (e->vendor_ms >= 0)
+			cJSON_AddNumberToObject(o, "vendor_ms", e->vendor_ms);
 		else
 			cJSON_AddNullToObject(o, "vendor_ms");
 		emit_json(o);
@@ -91,9 +89,9 @@ fal_log_request(enum fal_log_format fmt, const char *method,
 	}
 	n = snprintf(line, sizeof(line),
 		     "%s method=%s provider=%s mac=%s status=%d code=%s vendor_ms=%ld",
-		     ts, m, resp->provider ? resp->provider : "-",
-		     resp->mac[0] ? resp->mac : "-", resp->status,
-		     fal_err_code(resp->err), resp->vendor_ms);
+		     ts, m, e->provider ? e->provider : "-",
+		     mac[0] ? mac : "-", e->status,
+		     fal_err_code(e->err), e->vendor_ms);
 	if (n > 0)
 		emit(line, (size_t)n);
 }

@@ -7,12 +7,21 @@
 #ifndef FAL_LOG_H
 #define FAL_LOG_H
 
-#include "api.h"
 #include "config.h"
+#include "err.h"
+
+/* What the access log says of one request. */
+struct fal_log_entry {
+	const char *method;     /* as the client sent it, may be NULL */
+	int status;
+	enum fal_err err;
+	const char *provider;   /* NULL when the request named none */
+	const char *mac;        /* normalised MAC; NULL or "" when none */
+	long vendor_ms;         /* -1 when no vendor was called */
+};
 
 /* One line for a served request. */
-void fal_log_request(enum fal_log_format fmt, const char *method,
-		     const struct fal_response *resp);
+void fal_log_request(enum fal_log_format fmt, const struct fal_log_entry *e);
 
 /* One free-form line ("level" is "info", "warning" or "error"). */
 void fal_log_msg(enum fal_log_format fmt, const char *level,

@@ -15,28 +15,19 @@ static const double buckets[] = {
 };
 #define NBUCKETS (sizeof(buckets) / sizeof(buckets[0]))
 
-static const char *const method_names[FAL_METHOD__MAX] = {
-	"GET",     /* FAL_METHOD_GET */
-	"HEAD",    /* FAL_METHOD_HEAD */
-	"PUT",     /* FAL_METHOD_PUT */
-	"DELETE",  /* FAL_METHOD_DELETE */
-	"POST",    /* FAL_METHOD_POST */
-	"OTHER",   /* FAL_METHOD_OTHER */
-};
+#define NONE FAL_METRICS_VENDORS
 
-/* Index FAL_PROVIDER__MAX holds requests naming no known provider. */
-static atomic_ulong requests[FAL_PROVIDER__MAX + 1][FAL_METHOD__MAX][FAL_ERR__MAX];
-static atomic_ulong duration_buckets[FAL_PROVIDER__MAX][NBUCKETS];
-static atomic_ulong duration_count[FAL_PROVIDER__MAX];
-static atomic_ulong duration_sum_ms[FAL_PROVIDER__MAX];
+/* Index NONE holds requests naming no known provider. */
+static atomic_ulong requests[NONE + 1][FAL_METHOD__MAX][FAL_ERR__MAX];
+static atomic_ulong duration_buckets[NONE][NBUCKETS];
+static atomic_ulong duration_count[NONE];
+static atomic_ulong duration_sum_ms[NONE];
 
 void
-fal_metrics_request(const char *provider, enum fal_method method,
-		    enum fal_err e)
+fal_metrics_request(size_t id, enum fal_method method, enum fal_err e)
 {
-	enum fal_provider_id id = provider != NULL ?
-	    fal_provider_lookup(provider) : FAL_PROVIDER__MAX;
-
+	if (id > NONE)
+		id = NONE;
 	if ((unsigned)method >= FAL_METHOD__MAX || (unsigned)e >= FAL_ERR__MAX)
 		return;
 	atomic_fetch_add_explicit(&requests[id][method][e], 1,
@@ -44,9 +35,9 @@ fal_metrics_request(const char *provider, enum fal_method method,
 }
 
 void
-fal_metrics_vendor_call(enum fal_provider_id id, long ms)
+fal_metrics_vendor_call(size_t id, long ms)
 {
-	if ((unsigned)id >= FAL_PROVIDER__MAX || ms < 0)
+	if (id >= NONE || ms < 0)
 		return;
 	for (size_t b = 0; b < NBUCKETS; b++)
 		if (ms <= buckets[b] * 1000)
@@ -63,33 +54,40 @@ get(atomic_ulong *a)
 	return atomic_load_explicit(a, memory_order_relaxed);
 }
 
+/* The label of vendor id: its name, "" for none. */
+static const char *
+label(const struct fal_config_vendor *vendors, size_t n, size_t id)
+{
+	return id < n ? vendors[id].name : "";
+}
+
 static void
-render_requests(FILE *f)
+render_requests(FILE *f, const struct fal_config_vendor *vendors, size_t n)
 {
 	fputs("# HELP falconieri_requests_total Device requests by provider, "
 	      "method and outcome code.\n"
 	      "# TYPE falconieri_requests_total counter\n", f);
-	for (int id = 0; id <= FAL_PROVIDER__MAX; id++)
+	for (size_t id = 0; id <= NONE; id++)
 		for (int m = 0; m < FAL_METHOD__MAX; m++)
 			for (int e = 0; e < FAL_ERR__MAX; e++) {
-				unsigned long n = get(&requests[id][m][e]);
-				if (n == 0)
+				unsigned long count = get(&requests[id][m][e]);
+				if (count == 0)
 					continue;
 				fprintf(f, "falconieri_requests_total{provider=\"%s\","
 					"method=\"%s\",code=\"%s\"} %lu\n",
-					id < FAL_PROVIDER__MAX ? fal_provider_name(id) : "",
-					method_names[m], fal_err_code(e), n);
+					label(vendors, n, id),
+					fal_method_name(m), fal_err_code(e), count);
 			}
 }
 
 static void
-render_durations(FILE *f)
+render_durations(FILE *f, const struct fal_config_vendor *vendors, size_t n)
 {
 	fputs("# HELP falconieri_vendor_call_duration_seconds Time spent in "
 	      "one vendor dialogue.\n"
 	      "# TYPE falconieri_vendor_call_duration_seconds histogram\n", f);
-	for (int id = 0; id < FAL_PROVIDER__MAX; id++) {
-		const char *p = fal_provider_name(id);
+	for (size_t id = 0; id < n; id++) {
+		const char *p = vendors[id].name;
 		for (size_t b = 0; b < NBUCKETS; b++)
 			fprintf(f, "falconieri_vendor_call_duration_seconds_bucket"
 				"{provider=\"%s\",le=\"%g\"} %lu\n", p, buckets[b],
@@ -117,14 +115,17 @@ render_cache(FILE *f)
 }
 
 int
-fal_metrics_render(char **out, size_t *len)
+fal_metrics_render(const struct fal_config_vendor *vendors, size_t n,
+		   char **out, size_t *len)
 {
-	FILE *f = open_memstream(out, len);
+	FILE *f;
 
-	if (f == NULL)
+	if (n > NONE)
+		n = NONE;
+	if ((f = open_memstream(out, len)) == NULL)
 		return -1;
-	render_requests(f);
-	render_durations(f);
+	render_requests(f, vendors, n);
+	render_durations(f, vendors, n);
 	render_cache(f);
 	return fclose(f) == 0 ? 0 : -1;
 }

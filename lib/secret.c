@@ -235,7 +235,7 @@ fal_secret_add_uri_password(const char *uri)
 int
 fal_secret_add_config(const struct fal_config *cfg)
 {
-	for (int i = 0; i < FAL_PROVIDER__MAX; i++) {
+	for (size_t i = 0; i < cfg->n_providers; i++) {
 		const struct fal_provider_conf *p = &cfg->providers[i];
 
 		if (fal_secret_add(p->password, false) < 0 ||

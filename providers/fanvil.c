@@ -21,7 +21,7 @@
 
 #include "../lib/url.h"
 #include "../lib/url_split.h"
-#include "provider.h"
+#include "../lib/device.h"
 #include "xmlrpc_vendor.h"
 
 /* 32 hex digits of an MD5 digest and their NUL. */
@@ -222,9 +222,8 @@ fanvil_lookup(struct fal_call *call, const struct fal_device *dev)
 }
 
 const struct fal_provider fal_provider_fanvil = {
-	.id = FAL_FANVIL,
 	.prepare = fanvil_prepare,
-	.register_device = fanvil_register,
-	.deregister_device = fanvil_deregister,
-	.lookup_device = fanvil_lookup,
+	.do_register = fanvil_register,
+	.do_deregister = fanvil_deregister,
+	.do_lookup = fanvil_lookup,
 };

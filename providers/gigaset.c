@@ -7,7 +7,7 @@
  */
 #include <stdio.h>
 
-#include "provider.h"
+#include "../lib/device.h"
 #include "xmlrpc_vendor.h"
 
 /* "ACDE48234567-AB12" and its NUL. */
@@ -102,9 +102,7 @@ gigaset_lookup(struct fal_call *call, const struct fal_device *dev)
 }
 
 const struct fal_provider fal_provider_gigaset = {
-	.id = FAL_GIGASET,
-	.uses_crc = true,
-	.register_device = gigaset_register,
-	.deregister_device = gigaset_deregister,
-	.lookup_device = gigaset_lookup,
+	.do_register = gigaset_register,
+	.do_deregister = gigaset_deregister,
+	.do_lookup = gigaset_lookup,
 };

@@ -9,7 +9,7 @@
 #include <stddef.h>
 
 #include "../lib/err.h"
-#include "provider.h"
+#include "../lib/device.h"
 
 /*
  * {"mac":mac12,"autoprovisioning_enabled":true,"settings_manager":

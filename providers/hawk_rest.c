@@ -105,8 +105,8 @@ hawk_lookup(struct fal_call *call, const struct fal_device *dev,
 	rc = fal_hawk_request(call, "GET", url, NULL, &resp);
 	if (rc == FAL_OK)
 		rc = fal_hawk_lookup_read(resp.status, resp.body, resp.body_len,
-					  place.uuid, &call->lookup_state,
-					  &call->lookup_url, call->err);
+					  place.uuid, &call->out->lookup_state,
+					  &call->out->lookup_url, call->err);
 out:
 	fal_http_resp_free(&resp);
 	free(url);
@@ -186,17 +186,15 @@ sraps_prepare(struct fal_provider_conf *conf, char *errbuf, size_t len)
 }
 
 const struct fal_provider fal_provider_grape = {
-	.id = FAL_GRAPE,
 	.prepare = grape_prepare,
-	.register_device = grape_register,
-	.deregister_device = grape_deregister,
-	.lookup_device = grape_lookup,
+	.do_register = grape_register,
+	.do_deregister = grape_deregister,
+	.do_lookup = grape_lookup,
 };
 
 const struct fal_provider fal_provider_sraps = {
-	.id = FAL_SRAPS,
 	.prepare = sraps_prepare,
-	.register_device = sraps_register,
-	.deregister_device = sraps_deregister,
-	.lookup_device = sraps_lookup,
+	.do_register = sraps_register,
+	.do_deregister = sraps_deregister,
+	.do_lookup = sraps_lookup,
 };

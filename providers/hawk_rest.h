@@ -9,7 +9,8 @@
 
 #include <stdbool.h>
 
-#include "provider.h"
+#include "../lib/device.h"
+#include "list.h"
 
 /* What tells the two vendors apart. */
 struct fal_hawk_vendor {

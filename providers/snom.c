@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "provider.h"
+#include "../lib/device.h"
 #include "xmlrpc_vendor.h"
 
 /*
@@ -75,7 +75,7 @@ snom_redirection(struct fal_call *call, const struct fal_device *dev)
 		return;
 	}
 	if (a.third != NULL && a.third[0] != '\0')
-		call->lookup_url = strdup(a.third);
+		call->out->lookup_url = strdup(a.third);
 	fal_xmlrpc_answer_free(&a);
 }
 
@@ -87,14 +87,13 @@ snom_lookup(struct fal_call *call, const struct fal_device *dev)
 
 	rc = fal_xmlrpc_vendor_lookup(call, &snom_lookup_call,
 				      dev->mac.upper12);
-	if (rc == FAL_OK && call->lookup_state == FAL_LOOKUP_REGISTERED)
+	if (rc == FAL_OK && call->out->lookup_state == FAL_LOOKUP_REGISTERED)
 		snom_redirection(call, dev);
 	return rc;
 }
 
 const struct fal_provider fal_provider_snom = {
-	.id = FAL_SNOM,
-	.register_device = snom_register,
-	.deregister_device = snom_deregister,
-	.lookup_device = snom_lookup,
+	.do_register = snom_register,
+	.do_deregister = snom_deregister,
+	.do_lookup = snom_lookup,
 };

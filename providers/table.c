@@ -1,24 +1,26 @@
-/* table.c - the vendors Falconieri speaks to, by provider id. */
-#include "provider.h"
+/* table.c - the vendors of list.h by provider id: see table.h. */
+#include "table.h"
 
-#include <stddef.h>
+#include <string.h>
 
-extern const struct fal_provider fal_provider_snom;
-extern const struct fal_provider fal_provider_gigaset;
-extern const struct fal_provider fal_provider_fanvil;
-extern const struct fal_provider fal_provider_yealink;
-extern const struct fal_provider fal_provider_ymcs;
-extern const struct fal_provider fal_provider_grape;
-extern const struct fal_provider fal_provider_sraps;
+#include "../lib/metrics.h"
 
+_Static_assert(FAL_PROVIDER__MAX <= FAL_METRICS_VENDORS,
+	       "lib/metrics.c counts FAL_METRICS_VENDORS vendors at most");
+
+#define FAL_VENDOR_EXTERN(name, ID, KIND, CRC) \
+	extern const struct fal_provider fal_provider_##name;
+FAL_VENDORS(FAL_VENDOR_EXTERN)
+
+#define FAL_VENDOR_ROW(name, ID, KIND, CRC) \
+	[FAL_##ID] = { #name, FAL_KIND_##KIND, CRC },
+const struct fal_config_vendor fal_vendors[FAL_PROVIDER__MAX] = {
+	FAL_VENDORS(FAL_VENDOR_ROW)
+};
+
+#define FAL_VENDOR_IMPL(name, ID, KIND, CRC) [FAL_##ID] = &fal_provider_##name,
 static const struct fal_provider *const providers[FAL_PROVIDER__MAX] = {
-	&fal_provider_snom,   /* FAL_SNOM */
-	&fal_provider_gigaset, /* FAL_GIGASET */
-	&fal_provider_fanvil, /* FAL_FANVIL */
-	&fal_provider_yealink, /* FAL_YEALINK */
-	&fal_provider_ymcs,   /* FAL_YMCS */
-	&fal_provider_grape,  /* FAL_GRAPE */
-	&fal_provider_sraps,  /* FAL_SRAPS */
+	FAL_VENDORS(FAL_VENDOR_IMPL)
 };
 
 const struct fal_provider *
@@ -27,19 +29,45 @@ fal_provider_get(enum fal_provider_id id)
 	return (unsigned)id < FAL_PROVIDER__MAX ? providers[id] : NULL;
 }
 
+const char *
+fal_provider_name(enum fal_provider_id id)
+{
+	return (unsigned)id < FAL_PROVIDER__MAX ? fal_vendors[id].name : NULL;
+}
+
+enum fal_provider_id
+fal_provider_lookup(const char *name)
+{
+	unsigned i;
+
+	for (i = 0; name != NULL && i < FAL_PROVIDER__MAX; i++)
+		if (strcmp(fal_vendors[i].name, name) == 0)
+			return (enum fal_provider_id)i;
+	return FAL_PROVIDER__MAX;
+}
+
+int
+fal_providers_config_load(struct fal_config *cfg, const char *path,
+			  char *errbuf, size_t errlen)
+{
+	return fal_config_load(cfg, fal_vendors, FAL_PROVIDER__MAX, path,
+			       errbuf, errlen);
+}
+
 bool
 fal_provider_enabled(const struct fal_config *cfg, enum fal_provider_id id)
 {
-	return fal_provider_get(id) != NULL && cfg->providers[id].enabled;
+	return (unsigned)id < FAL_PROVIDER__MAX && id < cfg->n_providers &&
+	       cfg->providers[id].enabled;
 }
 
 int
 fal_providers_prepare(struct fal_config *cfg, char *errbuf, size_t len)
 {
 	for (int id = 0; id < FAL_PROVIDER__MAX; id++) {
-		const struct fal_provider *p = fal_provider_get(id);
+		const struct fal_provider *p = providers[id];
 
-		if (p == NULL || p->prepare == NULL || !cfg->providers[id].enabled)
+		if (p->prepare == NULL || !fal_provider_enabled(cfg, id))
 			continue;
 		if (p->prepare(&cfg->providers[id], errbuf, len) != 0)
 			return -1;

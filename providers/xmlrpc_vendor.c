@@ -104,7 +104,7 @@ fal_xmlrpc_vendor_lookup(struct fal_call *call,
 
 	rc = vendor_call(call, l->method, &param, 1, &answer);
 	if (rc == FAL_OK)
-		rc = fal_xmlrpc_lookup_map(l, &answer, &call->lookup_state,
+		rc = fal_xmlrpc_lookup_map(l, &answer, &call->out->lookup_state,
 					   call->err);
 	fal_xmlrpc_answer_free(&answer);
 	return rc;

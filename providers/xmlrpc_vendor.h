@@ -8,7 +8,7 @@
 #define FAL_XMLRPC_VENDOR_H
 
 #include "../lib/xmlrpc.h"
-#include "provider.h"
+#include "../lib/device.h"
 #include "refusal.h"
 
 /*
@@ -61,7 +61,7 @@ enum fal_err fal_xmlrpc_lookup_map(const struct fal_xmlrpc_lookup *l,
 				   struct fal_error *err);
 
 /*
- * Calls l->method(arg) and sets call->lookup_state from the answer:
+ * Calls l->method(arg) and sets call->out->lookup_state from the answer:
  * FAL_OK, or the failure (set in call->err).
  */
 enum fal_err fal_xmlrpc_vendor_lookup(struct fal_call *call,

@@ -3,7 +3,7 @@
  * with Basic auth and the MAC in MAC-HYPHEN notation.  A lookup is
  * redirect.checkDevice(MAC-HYPHEN), answered in words (SPEC §2.4).
  */
-#include "provider.h"
+#include "../lib/device.h"
 #include "xmlrpc_vendor.h"
 
 /*
@@ -72,8 +72,7 @@ yealink_lookup(struct fal_call *call, const struct fal_device *dev)
 }
 
 const struct fal_provider fal_provider_yealink = {
-	.id = FAL_YEALINK,
-	.register_device = yealink_register,
-	.deregister_device = yealink_deregister,
-	.lookup_device = yealink_lookup,
+	.do_register = yealink_register,
+	.do_deregister = yealink_deregister,
+	.do_lookup = yealink_lookup,
 };

@@ -50,14 +50,14 @@ ymcs_pin(struct fal_call *call, const struct fal_device *dev)
 	struct fal_error saved = *call->err;
 	char *body = fal_ymcs_pins_body(dev->mac.lower12);
 
-	call->has_pin = false;
-	call->pin[0] = '\0';
+	call->out->has_pin = false;
+	call->out->pin[0] = '\0';
 	if (body != NULL &&
 	    fal_ymcs_post(call, "/v2/rps/listDevicePins", body, &resp) == FAL_OK &&
 	    fal_ymcs_pin_read(resp.status, resp.body, resp.body_len,
-			      dev->mac.lower12, call->pin,
-			      sizeof(call->pin)) == 0)
-		call->has_pin = true;
+			      dev->mac.lower12, call->out->pin,
+			      sizeof(call->out->pin)) == 0)
+		call->out->has_pin = true;
 	*call->err = saved;
 	fal_http_resp_free(&resp);
 	free(body);
@@ -113,8 +113,8 @@ ymcs_lookup(struct fal_call *call, const struct fal_device *dev)
 	rc = fal_ymcs_post(call, "/v2/rps/listDevices", body, &resp);
 	if (rc == FAL_OK)
 		rc = fal_ymcs_list_read(resp.status, resp.body, resp.body_len,
-					dev->mac.lower12, &call->lookup_state,
-					&call->lookup_url, call->err);
+					dev->mac.lower12, &call->out->lookup_state,
+					&call->out->lookup_url, call->err);
 	fal_http_resp_free(&resp);
 	free(body);
 	return rc;
@@ -131,11 +131,10 @@ ymcs_prepare(struct fal_provider_conf *conf, char *errbuf, size_t len)
 }
 
 const struct fal_provider fal_provider_ymcs = {
-	.id = FAL_YMCS,
 	.uses_sn = true,
 	.answers_pin = true,
 	.prepare = ymcs_prepare,
-	.register_device = ymcs_register,
-	.deregister_device = ymcs_deregister,
-	.lookup_device = ymcs_lookup,
+	.do_register = ymcs_register,
+	.do_deregister = ymcs_deregister,
+	.do_lookup = ymcs_lookup,
 };

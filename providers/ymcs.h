@@ -5,10 +5,7 @@
 #ifndef FAL_YMCS_H
 #define FAL_YMCS_H
 
-#include "provider.h"
-
-/* Room for one of the common header lines of a call. */
-#define FAL_YMCS_HEADER_MAX 64
+#include "../lib/device.h"
 
 /*
  * A bearer token for call's account, malloc'd into *token: the cached one
@@ -30,12 +27,5 @@ void fal_ymcs_cache_reset(void);
  */
 enum fal_err fal_ymcs_post(struct fal_call *call, const char *path,
 			   const char *body, struct fal_http_resp *resp);
-
-/*
- * The common headers of a call ("Content-Type", "Accept", "timestamp",
- * "nonce") into lines[0..3], each of size FAL_YMCS_HEADER_MAX.  Returns 0,
- * or -1 when the CSPRNG fails.
- */
-int fal_ymcs_headers(char lines[4][FAL_YMCS_HEADER_MAX]);
 
 #endif

@@ -10,29 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-#include "../lib/nonce.h"
 #include "rest_url.h"
-
-#define YMCS_NONCE_HEX 32
-
-int
-fal_ymcs_headers(char lines[4][FAL_YMCS_HEADER_MAX])
-{
-	char nonce[YMCS_NONCE_HEX + 1];
-	struct timespec ts;
-
-	if (fal_nonce_hex(nonce, YMCS_NONCE_HEX) != 0)
-		return -1;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	snprintf(lines[0], FAL_YMCS_HEADER_MAX, "Content-Type: application/json");
-	snprintf(lines[1], FAL_YMCS_HEADER_MAX, "Accept: application/json");
-	snprintf(lines[2], FAL_YMCS_HEADER_MAX, "timestamp: %lld",
-		 (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
-	snprintf(lines[3], FAL_YMCS_HEADER_MAX, "nonce: %s", nonce);
-	return 0;
-}
+#include "ymcs_headers.h"
 
 /* One POST of body to url with token; FAL_OK when an answer was read. */
 static enum fal_err

@@ -10,7 +10,7 @@
 #include <stddef.h>
 
 #include "../lib/err.h"
-#include "provider.h"
+#include "../lib/device.h"
 
 /* Request bodies, malloc'd, or NULL when out of memory. */
 char *fal_ymcs_token_body(void);      /* {"grant_type":"client_credentials"} */

@@ -19,6 +19,7 @@
 #include "../lib/cache_stats.h"
 #include "../lib/secret.h"
 #include "rest_url.h"
+#include "ymcs_headers.h"
 #include "ymcs_json.h"
 
 /* A token is used until this many seconds before it expires. */

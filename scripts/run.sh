@@ -1,5 +1,5 @@
 #!/bin/sh
-# The `make run` demo: the vendor simulators on 127.0.0.1:8091-8097,
+# The `make run` demo: the vendor simulators on 127.0.0.1:8091 and up,
 # Falconieri on 127.0.0.1:9000 (FastCGI) and nginx with nginx/falconieri.conf
 # on 127.0.0.1:8080, all in the background, state and logs under ./run/.
 # Usage: scripts/run.sh start|stop [BUILD]
@@ -9,7 +9,10 @@ BUILD=${2:-build}
 TOP=$(pwd)
 RUN=$TOP/run
 NGX=$RUN/nginx
-SIMS="snom:8091 gigaset:8092 yealink:8093 fanvil:8094 ymcs:8095 grape:8096 sraps:8097"
+# VENDOR:PORT of every vendor of providers/list.h, in its order, from 8091.
+SIMS=$(sed -n 's/^[[:space:]]*FAL_VENDOR(\([a-z0-9_]*\),.*/\1/p' \
+	"$TOP/providers/list.h" | awk '{ printf "%s:%d ", $1, 8090 + NR }')
+[ -n "$SIMS" ] || { echo "run: no vendor in providers/list.h" >&2; exit 1; }
 
 # sim_script VENDOR: the simulator program of VENDOR (tests/sim/).
 sim_script() {
@@ -177,7 +180,7 @@ start() {
 
 	cat <<EOF
 Falconieri is running behind nginx on http://127.0.0.1:8080, with simulated
-snom, gigaset, yealink, fanvil, ymcs, grape and sraps redirect services
+redirect services for $(echo "$SIMS" | sed 's/:[0-9]*//g; s/ *$//; s/ /, /g')
 (logs in ./run/).
 
 The operator page is at http://127.0.0.1:8080/ (open it in a browser).
@@ -200,7 +203,7 @@ The operator page is at http://127.0.0.1:8080/ (open it in a browser).
   curl -i -X PUT http://127.0.0.1:8080/providers/ymcs/AC-DE-48-23-45-67 \\
        -d '{"url":"https://pbx.example.com/provisioning/"}'
 
-  # the same with gigaset, yealink, fanvil, grape or sraps in place of snom
+  # the same with any of them in place of snom
   tail -f run/falconieri.log run/sim-snom.log   # what happened
 
   # a batch: re-point three phones at once from CSV (kept in run/batches.db)

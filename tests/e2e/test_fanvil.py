@@ -7,6 +7,7 @@ A query string has no field of its own at Fanvil: it stays on cfgPfName,
 so that "<protocol>://cfgPfSrv/cfgPfName" is the URL the client sent."""
 
 import hashlib
+import time
 
 from xmlrpc_case import (MAC, MAC12, URL, URL2, XmlRpcVendorTest, basic)
 
@@ -185,3 +186,28 @@ class TestFanvilPasswordFromEnv(FanvilTest):
         self.assertEmptyOK(self.put())
         self.assertEmptyOK(self.delete())
         self.assertEqual(len(self.vsim.calls_of()), 6)
+
+
+class TestFanvilTimeoutBudget(FanvilTest):
+    """timeout_ms is the budget of the whole dialogue (issue 13 item 4):
+    with every answer 1.5 s late, the four calls of a registration would
+    take 6 s; the budget of 4 s stops the third call at 4 s."""
+    CONFIG = {"connect_timeout_ms": 1000, "timeout_ms": 4000}
+
+    def test_register_stops_when_budget_spent(self):
+        self.vsim.delay = 1.5
+        t0 = time.monotonic()
+        js = self.assertError(self.put(), 500,
+                              "connection_to_remote_provider_failed")
+        took = time.monotonic() - t0
+        self.assertGreater(took, 3.5)
+        self.assertLess(took, 5.0)
+        self.assertIn("timeout_ms budget of 4000 ms", js.get("message", ""))
+        self.assertEqual([c.method for c in self.vsim.calls_of()],
+                         [DELETE_SERVER, ADD_SERVER, UNBIND])
+
+    def test_deregister_within_budget(self):
+        # Two calls of 1.5 s fit in the budget of 4 s.
+        self.vsim.delay = 1.5
+        self.assertEmptyOK(self.delete())
+        self.assertEqual(len(self.vsim.calls_of()), 2)

@@ -18,6 +18,7 @@ import sys
 import time
 import urllib.parse
 
+import vendors
 from harness import ROOT, StackTest, build_dir
 
 sys.path.insert(0, os.path.join(ROOT, "tests", "sim"))
@@ -44,8 +45,7 @@ CODES = {
     "unknown_provider_error": 500, "not_found": 404,
     "method_not_allowed": 405,
 }
-PROVIDERS = ["snom", "gigaset", "fanvil", "yealink", "ymcs", "grape",
-             "sraps"]
+PROVIDERS = vendors.names()
 LOOKUP_STATES = ("registered", "not_registered", "registered_elsewhere")
 METHODS = ["GET", "PUT", "DELETE", "HEAD", "POST", "PATCH", "OPTIONS",
            "PROPFIND", "MKCOL", "X_FALCONIERI", "CONNECTX"]

@@ -7,6 +7,7 @@ and the endpoint needs the API token when tokens are set."""
 import math
 import re
 
+import vendors
 from harness import StackTest
 
 TOKEN = "metrics-token-42"
@@ -14,8 +15,7 @@ AUTH = {"Authorization": "Bearer " + TOKEN}
 MAC = "AC-DE-48-23-45-67"
 OTHER = "00-1A-2B-3C-4D-5E"
 URL = "https://pbx.example.com/prov/"
-PROVIDERS = ("snom", "gigaset", "fanvil", "yealink", "ymcs", "grape",
-             "sraps")
+PROVIDERS = vendors.names()
 
 NAME = r"[a-zA-Z_:][a-zA-Z0-9_:]*"
 LABEL = r'([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\\n]|\\[\\"n])*)"'

@@ -11,7 +11,9 @@
  * codes of §1.1 or duplicate_device, or else says why.
  */
 #include "../../batch/input.h"
+#include "../../providers/table.h"
 #include "fuzz_common.h"
+#include "fuzz_targets.h"
 
 static const char *const fb_actions[] = { NULL, "register", "deregister",
 					  "check" };
@@ -20,7 +22,13 @@ static const char *const fb_actions[] = { NULL, "register", "deregister",
 static void
 fb_config(struct fal_config *cfg)
 {
+	static struct fal_provider_conf confs[FAL_PROVIDER__MAX];
+
 	memset(cfg, 0, sizeof(*cfg));
+	memset(confs, 0, sizeof(confs));
+	cfg->vendors = fal_vendors;
+	cfg->providers = confs;
+	cfg->n_providers = FAL_PROVIDER__MAX;
 	for (int p = 0; p < FAL_PROVIDER__MAX; p++)
 		cfg->providers[p].enabled = true;
 }
@@ -50,7 +58,7 @@ fb_check_invalid(const struct fal_batch_input *in)
 	}
 }
 
-static int
+int
 fuzz_batch(const uint8_t *data, size_t size)
 {
 	struct fal_batch_input in;

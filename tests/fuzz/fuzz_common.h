@@ -6,11 +6,10 @@
  *
  * Each target tests/fuzz/fuzz_<name>.c defines fuzz_<name>() and ends
  * with FUZZ_TARGET(fuzz_<name>): the libFuzzer entry point calling it,
- * unless FAL_FUZZ_REPLAY is defined.  The unit test
- * tests/unit/test_fuzz_replay.c includes every target with
- * FAL_FUZZ_REPLAY and replays the seed corpora and every crash input
- * kept in tests/fuzz/corpus/<name>/, so static names carry the target's
- * prefix.
+ * unless FAL_FUZZ_REPLAY is defined.  The Makefile builds every target
+ * with FAL_FUZZ_REPLAY into the test archive, and the unit test
+ * tests/unit/test_fuzz_replay.c replays the seed corpora and every crash
+ * input kept in tests/fuzz/corpus/<name>/ through them (fuzz_targets.h).
  */
 #ifndef FAL_FUZZ_COMMON_H
 #define FAL_FUZZ_COMMON_H

@@ -15,8 +15,9 @@
 #include <unistd.h>
 
 #include "../../lib/config.h"
-#include "../../providers/provider.h"
+#include "../../providers/table.h"
 #include "fuzz_common.h"
+#include "fuzz_targets.h"
 
 /* Prefixes of the variables fal_config_load reads. */
 static const char *const cf_prefixes[] = {
@@ -81,7 +82,7 @@ cf_check(const struct fal_config *cfg)
 
 		FUZZ_CHECK(p->user && p->password && p->rpc_url &&
 			   p->base_url && p->client_id && p->client_secret);
-		if (fal_provider_kind(id) == FAL_KIND_XMLRPC)
+		if (fal_vendors[id].kind == FAL_KIND_XMLRPC)
 			configured = p->rpc_url[0] != '\0';
 		else
 			configured = p->base_url[0] != '\0' &&
@@ -116,7 +117,7 @@ fuzz_config(const uint8_t *data, size_t size)
 	FUZZ_CHECK(write(fd, data, flen) == (ssize_t)flen);
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 	err[0] = '\0';
-	rc = fal_config_load(&cfg, path, err, sizeof(err));
+	rc = fal_providers_config_load(&cfg, path, err, sizeof(err));
 	if (rc != 0) {
 		FUZZ_CHECK(err[0] != '\0');
 		FUZZ_CHECK(memchr(err, '\0', sizeof(err)) != NULL);

@@ -20,6 +20,7 @@
 #include "../../providers/hawk_json.h"
 #include "../../providers/link_header.h"
 #include "fuzz_common.h"
+#include "fuzz_targets.h"
 
 static const long gr_statuses[] = {
 	200, 201, 204, 301, 400, 401, 403, 404, 409, 422, 500, 503, 0, 999

@@ -26,12 +26,13 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "../../lib/api.h"
+#include "../../api/api.h"
 #include "../../lib/config.h"
 #include "../../lib/err.h"
-#include "../../providers/provider.h"
-#include "../unit/fake_http.c"
+#include "../../providers/table.h"
+#include "../unit/fake_http.h"
 #include "fuzz_common.h"
+#include "fuzz_targets.h"
 
 /* The caches of the REST vendors, when linked: reset for each input. */
 extern void fal_ymcs_cache_reset(void) __attribute__((weak));
@@ -83,7 +84,7 @@ req_load(struct fal_config *cfg, const char *text)
 	FUZZ_CHECK(fd >= 0);
 	FUZZ_CHECK(write(fd, text, strlen(text)) == (ssize_t)strlen(text));
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-	if (fal_config_load(cfg, path, err, sizeof(err)) != 0 ||
+	if (fal_providers_config_load(cfg, path, err, sizeof(err)) != 0 ||
 	    fal_providers_prepare(cfg, err, sizeof(err)) != 0) {
 		fprintf(stderr, "fuzz_request: %s\n", err);
 		abort();

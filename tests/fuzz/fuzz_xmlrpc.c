@@ -12,6 +12,7 @@
  */
 #include "../../lib/xmlrpc.h"
 #include "fuzz_common.h"
+#include "fuzz_targets.h"
 
 /*
  * Whether the input is text XML carries unchanged: UTF-8 without C0

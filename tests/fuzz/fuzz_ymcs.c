@@ -14,6 +14,7 @@
 #include "../../lib/err.h"
 #include "../../providers/ymcs_json.h"
 #include "fuzz_common.h"
+#include "fuzz_targets.h"
 
 static const long ym_statuses[] = {
 	200, 201, 202, 204, 299, 301, 400, 401, 403, 404, 409, 429, 500, 502,

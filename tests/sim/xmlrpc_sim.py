@@ -136,6 +136,8 @@ class _Handler(xmlrpc.server.SimpleXMLRPCRequestHandler):
         call = Call(method, params, auth, self.headers.get("Content-Type"),
                     self.headers.get("User-Agent"), body, self.path, auth_ok)
         sim.record(call)
+        if sim.delay > 0:
+            sim.stopping.wait(sim.delay)
         if not auth_ok:
             self._send(401, b"Unauthorized\n", "text/plain",
                        {"WWW-Authenticate": 'Basic realm="%s"' % sim.vendor})
@@ -261,6 +263,7 @@ class VendorSim(ServedSim):
         self.registry = {}   # MAC12 -> url registered by this account
         self.foreign = set()  # MAC12 registered by other accounts
         self.scripts = {}    # (MAC12 or None, method or None) -> behaviour
+        self.delay = 0.0     # seconds every answer waits (a slow vendor)
         self.stopping = threading.Event()
         handler = type("Handler", (_Handler,), {"sim": self})
         self.server = _Server((host, port), requestHandler=handler,
@@ -274,13 +277,14 @@ class VendorSim(ServedSim):
     def url(self):
         return "http://%s:%d/xmlrpc" % (self.host, self.port)
 
-    # Forgets calls, scripts, registrations and foreign MACs.
+    # Forgets calls, scripts, registrations, foreign MACs and the delay.
     def reset(self):
         with self.lock:
             self.calls = []
             self.registry = {}
             self.foreign = set()
             self.scripts = {}
+            self.delay = 0.0
 
     # Scripts the answer for one MAC (any notation) or, with None, for every
     # MAC; method narrows it to one XML-RPC method.  behaviour None unsets.

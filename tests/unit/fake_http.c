@@ -1,10 +1,12 @@
 /* fake_http.c - see fake_http.h. */
 #include "fake_http.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #define FAKE_MAX 64
 
@@ -20,7 +22,9 @@ static struct fake_http_call calls[FAKE_MAX];
 static size_t ncalls;
 static struct answer answers[FAKE_MAX];
 static size_t nanswers, next_answer;
-static int dummy_client;
+static long delay_ms;
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static struct fal_http *shared_client;
 
 static char *
 dup_or_null(const char *s)
@@ -48,6 +52,13 @@ fake_http_reset(void)
 	memset(calls, 0, sizeof(calls));
 	memset(answers, 0, sizeof(answers));
 	ncalls = nanswers = next_answer = 0;
+	delay_ms = 0;
+}
+
+void
+fake_http_set_delay(long ms)
+{
+	delay_ms = ms;
 }
 
 void
@@ -99,27 +110,8 @@ fake_http_call_header(size_t i, const char *name)
 	return "";
 }
 
-struct fal_http *
-fake_http_client(void)
-{
-	return (struct fal_http *)&dummy_client;
-}
-
-struct fal_http *
-fal_http_new(const struct fal_config *cfg)
-{
-	(void)cfg;
-	return fake_http_client();
-}
-
-void
-fal_http_free(struct fal_http *http)
-{
-	(void)http;
-}
-
 static void
-record(const struct fal_http_req *req)
+record(const struct fal_http_req *req, long timeout_ms)
 {
 	struct fake_http_call *c;
 	size_t h = 0;
@@ -135,36 +127,62 @@ record(const struct fal_http_req *req)
 	c->body_len = req->body_len;
 	c->user = dup_or_null(req->user);
 	c->password = dup_or_null(req->password);
+	c->timeout_ms = timeout_ms;
 	for (; req->headers != NULL && req->headers[h] != NULL && h < 31; h++)
 		c->headers[h] = strdup(req->headers[h]);
 }
 
-void
-fal_http_guard(struct fal_http *http, bool (*gone)(void *ctx), void *ctx)
+/* The transport's perform: records req, answers the next queued answer. */
+static enum fal_err
+fake_perform(void *ctx, const struct fal_http_req *req, long timeout_ms,
+	     struct fal_http_resp *resp, struct fal_error *err)
 {
-	(void)http;
-	(void)gone;
+	struct timespec wait;
+	struct answer a;
+	char value[32];
+	const char *h;
+
 	(void)ctx;
-}
-
-enum fal_err
-fal_http_do(struct fal_http *http, const struct fal_http_req *req,
-	    struct fal_http_resp *resp, struct fal_error *err)
-{
-	const struct answer *a;
-
-	(void)http;
-	memset(resp, 0, sizeof(*resp));
-	record(req);
-	if (next_answer == nanswers)
+	pthread_mutex_lock(&lock);
+	record(req, timeout_ms);
+	a = next_answer < nanswers ? answers[next_answer++]
+				   : (struct answer){ .code = FAL_ERR__MAX };
+	wait = (struct timespec){ delay_ms / 1000, delay_ms % 1000 * 1000000 };
+	pthread_mutex_unlock(&lock);
+	nanosleep(&wait, NULL);
+	if (a.code == FAL_ERR__MAX)
 		return fal_error_set(err, FAL_ERR_CONNECTION_FAILED,
 				     "fake_http: no answer queued");
-	a = &answers[next_answer++];
-	if (a->code != FAL_OK)
-		return fal_error_set(err, a->code, "%s", a->message);
-	resp->status = a->status;
-	resp->body = strdup(a->body);
-	resp->body_len = strlen(a->body);
-	resp->headers = strdup(a->headers);
+	if (a.code != FAL_OK)
+		return fal_error_set(err, a.code, "%s", a.message);
+	resp->status = a.status;
+	resp->body = strdup(a.body);
+	resp->body_len = strlen(a.body);
+	resp->headers = strdup(a.headers);
+	if ((h = strcasestr(a.headers, "Retry-After:")) != NULL) {
+		snprintf(value, sizeof(value), "%.*s",
+			 (int)strcspn(h + 12, "\r\n"), h + 12);
+		resp->retry_after_ms = fal_http_retry_after_parse(value);
+	}
 	return FAL_OK;
+}
+
+static const struct fal_http_transport fake_transport = {
+	.perform = fake_perform,
+};
+
+struct fal_http *
+fake_http_new(const struct fal_config *cfg)
+{
+	return fal_http_new_transport(cfg, &fake_transport, NULL);
+}
+
+struct fal_http *
+fake_http_client(void)
+{
+	pthread_mutex_lock(&lock);
+	if (shared_client == NULL)
+		shared_client = fake_http_new(NULL);
+	pthread_mutex_unlock(&lock);
+	return shared_client;
 }

@@ -1,10 +1,11 @@
 /*
- * fake_http.h - a scripted stand-in for lib/http.c in provider unit tests.
+ * fake_http.h - the scripted transport of every unit test.
  *
- * Linked before libfalconieri.a, it replaces fal_http_new/free/do: each
- * fal_http_do records the request and returns the next queued answer, so a
- * test checks what a provider sends and how it reads each vendor answer
- * without a network.
+ * A client made here is a real struct fal_http (lib/http.c: the guard,
+ * the budget) over this transport: each call is recorded and answered
+ * with the next queued answer, so a test checks what a provider sends and
+ * how it reads each vendor answer without a network.  Thread-safe: the
+ * YMCS token tests call it from many workers at once.
  */
 #ifndef FAKE_HTTP_H
 #define FAKE_HTTP_H
@@ -22,6 +23,7 @@ struct fake_http_call {
 	char *headers[32];   /* NULL-terminated copies */
 	char *user;          /* NULL without Basic auth */
 	char *password;
+	long timeout_ms;     /* the limit lib/http.c gave the call (0: none) */
 };
 
 /* Forgets every recorded call and queued answer. */
@@ -42,7 +44,13 @@ const struct fake_http_call *fake_http_call_at(size_t i);
 /* Value of header name in call i ("" when absent). */
 const char *fake_http_call_header(size_t i, const char *name);
 
-/* A client to hand to providers. */
+/* Makes every answer wait ms milliseconds before it is given. */
+void fake_http_set_delay(long ms);
+
+/* The shared client to hand to providers (no configuration). */
 struct fal_http *fake_http_client(void);
+
+/* A new client with cfg's timeout_ms (cfg may be NULL); free it yourself. */
+struct fal_http *fake_http_new(const struct fal_config *cfg);
 
 #endif

@@ -17,14 +17,14 @@
 #include <cjson/cJSON.h>
 
 #include "../../lib/url.h"
-#include "../../providers/provider.h"
+#include "../../providers/table.h"
 #include "fake_http.h"
 
 /* One provider call: configuration, device, outcome. */
 struct rest_env {
-	struct fal_config cfg;
 	struct fal_provider_conf conf;
 	struct fal_error err;
+	struct fal_outcome out;
 	struct fal_call call;
 	struct fal_device dev;
 	char vendor_url[FAL_URL_MAX + 1];  /* dev.url, as the API makes it */
@@ -38,6 +38,7 @@ static inline void
 rest_env_init(struct rest_env *e, enum fal_provider_id id,
 	      const char *base_url, const char *mac, const char *url)
 {
+	(void)id; /* the call needs only the vendor's settings */
 	memset(e, 0, sizeof(*e));
 	snprintf(e->base_url, sizeof(e->base_url), "%s", base_url);
 	snprintf(e->client_id, sizeof(e->client_id), "client-7");
@@ -47,11 +48,10 @@ rest_env_init(struct rest_env *e, enum fal_provider_id id,
 	e->conf.client_secret = e->client_secret;
 	e->conf.user = e->conf.password = e->conf.rpc_url = (char *)"";
 	e->conf.enabled = true;
-	e->cfg.providers[id] = e->conf;
-	e->call.cfg = &e->cfg;
 	e->call.conf = &e->conf;
 	e->call.http = fake_http_client();
 	e->call.err = &e->err;
+	e->call.out = &e->out;
 	assert_int_equal(fal_mac_parse(mac, &e->dev.mac), FAL_OK);
 	/* As the request layer does: vendors get %25 as %, Fanvil splits
 	 * the URL as sent. */

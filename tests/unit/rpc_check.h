@@ -18,7 +18,7 @@
 #include <mxml.h>
 
 #include "../../lib/url.h"
-#include "../../providers/provider.h"
+#include "../../providers/table.h"
 #include "fake_http.h"
 
 #define RPC_MAX_PARAMS 8
@@ -217,6 +217,7 @@ rpc_push_refusal(const char *text)
 struct rpc_env {
 	struct fal_provider_conf conf;
 	struct fal_error err;
+	struct fal_outcome out;
 	struct fal_call call;
 	struct fal_device dev;
 	char vendor_url[FAL_URL_MAX + 1];  /* dev.url, as the API makes it */
@@ -235,6 +236,7 @@ rpc_env_init(struct rpc_env *e, const char *mac, const char *url)
 	e->call.conf = &e->conf;
 	e->call.http = fake_http_client();
 	e->call.err = &e->err;
+	e->call.out = &e->out;
 	assert_int_equal(fal_mac_parse(mac, &e->dev.mac), FAL_OK);
 	/* As the request layer does: vendors get %25 as %, Fanvil splits
 	 * the URL as sent. */
@@ -258,7 +260,7 @@ rpc_expect_result(const struct rpc_env *e, enum fal_err got, enum fal_err want,
 	assert_int_equal(fake_http_ncalls(), ncalls);
 }
 
-/* A provider's register_device or deregister_device. */
+/* A provider's do_register or do_deregister. */
 typedef enum fal_err (*rpc_fn)(struct fal_call *, const struct fal_device *);
 
 /* A vendor refusal text and what it must become. */
@@ -389,11 +391,11 @@ struct rpc_lookup_case {
 	enum fal_lookup_state state;   /* when want is FAL_OK */
 };
 
-/* A provider's lookup_device. */
+/* A provider's do_lookup. */
 static inline rpc_fn
 rpc_lookup_of(enum fal_provider_id id)
 {
-	return fal_provider_get(id)->lookup_device;
+	return fal_provider_get(id)->do_lookup;
 }
 
 /*
@@ -414,7 +416,7 @@ rpc_expect_lookups(struct rpc_env *e, rpc_fn fn,
 
 		fake_http_reset();
 		fal_error_clear(&e->err);
-		e->call.lookup_state = FAL_LOOKUP_ELSEWHERE + 1;
+		e->out.lookup_state = FAL_LOOKUP_ELSEWHERE + 1;
 		rpc_push_answer(c->ok, c->text);
 		for (size_t k = 0; k < 4; k++)
 			fake_http_push(500, "<html>oops</html>", NULL);
@@ -423,7 +425,7 @@ rpc_expect_lookups(struct rpc_env *e, rpc_fn fn,
 			fail_msg("[%d, \"%s\"]: got %s, want %s", c->ok, c->text,
 				 fal_err_code(got), fal_err_code(c->want));
 		if (c->want == FAL_OK) {
-			assert_int_equal(e->call.lookup_state, c->state);
+			assert_int_equal(e->out.lookup_state, c->state);
 			if (c->state == FAL_LOOKUP_REGISTERED)
 				want_calls += more_if_registered;
 		} else {
@@ -431,7 +433,7 @@ rpc_expect_lookups(struct rpc_env *e, rpc_fn fn,
 			if (c->want != FAL_ERR_UNKNOWN_RESPONSE)
 				assert_string_equal(e->err.message, c->text);
 		}
-		assert_null(e->call.lookup_url);
+		assert_null(e->out.lookup_url);
 		assert_int_equal(fake_http_ncalls(), want_calls);
 	}
 }
@@ -441,7 +443,7 @@ static inline void
 rpc_expect_lookup_failures(struct rpc_env *e, rpc_fn fn)
 {
 	rpc_expect_failures(e, fn, 0);
-	assert_null(e->call.lookup_url);
+	assert_null(e->out.lookup_url);
 }
 
 #endif

@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "../../lib/auth.h"
+#include "../../api/auth.h"
 
 static char tok_a[] = "s3cret-token";
 static char tok_b[] = "another-one";

@@ -13,14 +13,20 @@
 #include <string.h>
 
 #include "../../batch/input.h"
+#include "../../providers/table.h"
 
 static struct fal_config cfg;
+static struct fal_provider_conf confs[FAL_PROVIDER__MAX];
 
 static int
 setup(void **state)
 {
 	(void)state;
 	memset(&cfg, 0, sizeof(cfg));
+	memset(confs, 0, sizeof(confs));
+	cfg.vendors = fal_vendors;
+	cfg.providers = confs;
+	cfg.n_providers = FAL_PROVIDER__MAX;
 	for (int p = 0; p < FAL_PROVIDER__MAX; p++)
 		cfg.providers[p].enabled = p != FAL_FANVIL;
 	return 0;

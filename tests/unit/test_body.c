@@ -7,7 +7,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "../../lib/body.h"
+#include "../../api/body.h"
 #include "../../lib/url.h"
 
 /*

@@ -1,4 +1,8 @@
-/* test_config.c - lib/config.c: file, environment, fail-fast, defaults. */
+/*
+ * test_config.c - lib/config.c: file, environment, fail-fast, defaults,
+ * for the vendors of the list (providers/list.h) and for rows of a
+ * made-up vendor, since the library knows none.
+ */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,26 +16,22 @@
 #include <unistd.h>
 
 #include "../../lib/config.h"
+#include "../../providers/table.h"
 
-/* Every variable SPEC §3 names, cleared around each test. */
-static const char *const all_vars[] = {
-	"SNOM_USER", "SNOM_PASSWORD", "SNOM_RPC_URL", "SNOM_DISABLE",
-	"GIGASET_USER", "GIGASET_PASSWORD", "GIGASET_RPC_URL",
-	"GIGASET_DISABLE", "GIGASET_DISABLE_CRC",
-	"FANVIL_USER", "FANVIL_PASSWORD", "FANVIL_RPC_URL", "FANVIL_DISABLE",
-	"YEALINK_USER", "YEALINK_PASSWORD", "YEALINK_RPC_URL",
-	"YEALINK_DISABLE",
-	"YMCS_BASE_URL", "YMCS_CLIENT_ID", "YMCS_CLIENT_SECRET", "YMCS_DISABLE",
-	"GRAPE_BASE_URL", "GRAPE_CLIENT_ID", "GRAPE_CLIENT_SECRET",
-	"GRAPE_DISABLE",
-	"SRAPS_BASE_URL", "SRAPS_CLIENT_ID", "SRAPS_CLIENT_SECRET",
-	"SRAPS_DISABLE",
+/* The global variables of SPEC §3. */
+static const char *const global_vars[] = {
 	"FALCONIERI_API_TOKENS", "FALCONIERI_BASE_PATH",
 	"FALCONIERI_CONNECT_TIMEOUT_MS", "FALCONIERI_TIMEOUT_MS",
 	"FALCONIERI_CA_FILE", "FALCONIERI_LOG_FORMAT",
 	"FALCONIERI_BATCH_STORE", "FALCONIERI_BATCH_WORKERS",
 	"FALCONIERI_BATCH_PER_VENDOR", "FALCONIERI_BATCH_ATTEMPTS",
 	"FALCONIERI_BATCH_RETRY_MS", "FALCONIERI_BATCH_KEEP_DAYS",
+};
+
+/* The suffixes of a vendor's variables, any kind (SPEC §3). */
+static const char *const vendor_keys[] = {
+	"USER", "PASSWORD", "RPC_URL", "BASE_URL", "CLIENT_ID",
+	"CLIENT_SECRET", "DISABLE", "DISABLE_CRC",
 };
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
@@ -41,13 +41,32 @@ static char path[128];      /* the test's config file */
 static char missing[128];   /* a file that does not exist */
 static char errbuf[512];
 
+/* "<NAME>_<key>": a vendor's variable. */
+static const char *
+var_name(const char *vendor, const char *key)
+{
+	static char name[64];
+	size_t i;
+
+	snprintf(name, sizeof(name), "%s_%s", vendor, key);
+	for (i = 0; name[i] != '_'; i++)
+		name[i] = (char)(name[i] - 'a' + 'A');
+	return name;
+}
+
+/* Unsets every variable of SPEC §3, those of each listed vendor too. */
 static void
 clear_env(void)
 {
-	size_t i;
+	size_t i, k;
 
-	for (i = 0; i < NELEM(all_vars); i++)
-		unsetenv(all_vars[i]);
+	for (i = 0; i < NELEM(global_vars); i++)
+		unsetenv(global_vars[i]);
+	for (i = 0; i < FAL_PROVIDER__MAX; i++)
+		for (k = 0; k < NELEM(vendor_keys); k++)
+			unsetenv(var_name(fal_vendors[i].name, vendor_keys[k]));
+	unsetenv("ACME_RPC_URL");
+	unsetenv("ACME_DISABLE_CRC");
 }
 
 static int
@@ -103,7 +122,7 @@ write_conf(const char *text)
 static void
 load_ok(struct fal_config *cfg, const char *file)
 {
-	int rc = fal_config_load(cfg, file, errbuf, sizeof(errbuf));
+	int rc = fal_providers_config_load(cfg, file, errbuf, sizeof(errbuf));
 
 	if (rc != 0)
 		print_error("unexpected failure: %s\n", errbuf);
@@ -118,8 +137,8 @@ load_fails(const char *file, const char *who, const char *what)
 	size_t n = strlen(who);
 
 	memset(&cfg, 0xa5, sizeof(cfg));
-	assert_int_equal(fal_config_load(&cfg, file, errbuf, sizeof(errbuf)),
-			 -1);
+	assert_int_equal(fal_providers_config_load(&cfg, file, errbuf,
+						   sizeof(errbuf)), -1);
 	if (strncmp(errbuf, who, n) != 0 || strncmp(errbuf + n, ": ", 2) != 0 ||
 	    strstr(errbuf, what) == NULL)
 		fail_msg("message \"%s\" should name \"%s\" and say \"%s\"",
@@ -127,7 +146,7 @@ load_fails(const char *file, const char *who, const char *what)
 	/* "On failure cfg holds nothing to free." */
 	assert_null(cfg.api_tokens);
 	assert_null(cfg.base_path);
-	assert_null(cfg.providers[FAL_SNOM].user);
+	assert_null(cfg.providers);
 }
 
 static void
@@ -688,26 +707,67 @@ test_enabled_rest(void **state)
 	fal_config_free(&cfg);
 }
 
+/*
+ * Every vendor of the list has its name, and the keys of its kind: an
+ * rpc_url alone enables an XML-RPC vendor, the three REST keys a REST one.
+ */
 static void
 test_provider_names(void **state)
 {
-	static const char *const names[FAL_PROVIDER__MAX] = {
-		"snom", "gigaset", "fanvil", "yealink", "ymcs", "grape", "sraps"
-	};
+	static const char *const rest[] = { "BASE_URL", "CLIENT_ID",
+					    "CLIENT_SECRET" };
+	struct fal_config cfg;
 	unsigned i;
+	size_t k;
 
 	(void)state;
 	for (i = 0; i < FAL_PROVIDER__MAX; i++) {
-		assert_string_equal(fal_provider_name(i), names[i]);
-		assert_int_equal(fal_provider_lookup(names[i]), i);
-		assert_int_equal(fal_provider_kind(i),
-				 i < FAL_YMCS ? FAL_KIND_XMLRPC : FAL_KIND_REST);
+		assert_int_equal(fal_provider_lookup(fal_provider_name(i)), i);
+		clear_env();
+		setenv(var_name(fal_vendors[i].name, "RPC_URL"), "x", 1);
+		load_ok(&cfg, missing);
+		assert_int_equal(cfg.providers[i].enabled,
+				 fal_vendors[i].kind == FAL_KIND_XMLRPC);
+		fal_config_free(&cfg);
+		clear_env();
+		for (k = 0; k < NELEM(rest); k++)
+			setenv(var_name(fal_vendors[i].name, rest[k]), "x", 1);
+		load_ok(&cfg, missing);
+		assert_int_equal(cfg.providers[i].enabled,
+				 fal_vendors[i].kind == FAL_KIND_REST);
+		fal_config_free(&cfg);
 	}
 	assert_null(fal_provider_name(FAL_PROVIDER__MAX));
 	assert_int_equal(fal_provider_lookup("SNOM"), FAL_PROVIDER__MAX);
 	assert_int_equal(fal_provider_lookup("sno"), FAL_PROVIDER__MAX);
 	assert_int_equal(fal_provider_lookup(""), FAL_PROVIDER__MAX);
 	assert_int_equal(fal_provider_lookup(NULL), FAL_PROVIDER__MAX);
+}
+
+/* The library knows no vendor: any rows given are configured. */
+static void
+test_rows_of_any_vendor(void **state)
+{
+	static const struct fal_config_vendor rows[] = {
+		{ "acme", FAL_KIND_XMLRPC, true },
+	};
+	struct fal_config cfg;
+
+	(void)state;
+	setenv("ACME_RPC_URL", "https://acme/rpc", 1);
+	setenv("ACME_DISABLE_CRC", "true", 1);
+	setenv("SNOM_RPC_URL", "https://snom/rpc", 1);
+	assert_int_equal(fal_config_load(&cfg, rows, 1, missing, errbuf,
+					 sizeof(errbuf)), 0);
+	assert_int_equal(cfg.n_providers, 1);
+	assert_string_equal(cfg.providers[0].rpc_url, "https://acme/rpc");
+	assert_true(cfg.providers[0].disable_crc);
+	assert_true(cfg.providers[0].enabled);
+	fal_config_free(&cfg);
+	setenv("ACME_DISABLE_CRC", "maybe", 1);
+	assert_int_equal(fal_config_load(&cfg, rows, 1, missing, errbuf,
+					 sizeof(errbuf)), -1);
+	assert_non_null(strstr(errbuf, "ACME_DISABLE_CRC"));
 }
 
 /* A NULL path means environment only. */
@@ -758,20 +818,20 @@ test_batch_keys(void **state)
 	unsetenv("FALCONIERI_BATCH_PER_VENDOR");
 
 	setenv("FALCONIERI_BATCH_WORKERS", "257", 1);
-	assert_int_equal(fal_config_load(&cfg, missing, errbuf, sizeof(errbuf)), -1);
+	assert_int_equal(fal_providers_config_load(&cfg, missing, errbuf, sizeof(errbuf)), -1);
 	assert_non_null(strstr(errbuf, "FALCONIERI_BATCH_WORKERS"));
 	setenv("FALCONIERI_BATCH_WORKERS", "-1", 1);
-	assert_int_equal(fal_config_load(&cfg, missing, errbuf, sizeof(errbuf)), -1);
+	assert_int_equal(fal_providers_config_load(&cfg, missing, errbuf, sizeof(errbuf)), -1);
 	assert_non_null(strstr(errbuf, "FALCONIERI_BATCH_WORKERS"));
 	unsetenv("FALCONIERI_BATCH_WORKERS");
 	write_conf("{\"batch_per_vendor\": 0}");
-	assert_int_equal(fal_config_load(&cfg, path, errbuf, sizeof(errbuf)), -1);
+	assert_int_equal(fal_providers_config_load(&cfg, path, errbuf, sizeof(errbuf)), -1);
 	assert_non_null(strstr(errbuf, "batch_per_vendor"));
 	write_conf("{\"batch_attempts\": 2.5}");
-	assert_int_equal(fal_config_load(&cfg, path, errbuf, sizeof(errbuf)), -1);
+	assert_int_equal(fal_providers_config_load(&cfg, path, errbuf, sizeof(errbuf)), -1);
 	assert_non_null(strstr(errbuf, "batch_attempts"));
 	write_conf("{\"batch_store\": 1}");
-	assert_int_equal(fal_config_load(&cfg, path, errbuf, sizeof(errbuf)), -1);
+	assert_int_equal(fal_providers_config_load(&cfg, path, errbuf, sizeof(errbuf)), -1);
 	assert_non_null(strstr(errbuf, "batch_store"));
 }
 
@@ -799,6 +859,7 @@ main(void)
 		T(test_enabled_xmlrpc),
 		T(test_enabled_rest),
 		T(test_provider_names),
+		T(test_rows_of_any_vendor),
 		T(test_null_path),
 	};
 

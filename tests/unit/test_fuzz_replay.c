@@ -19,13 +19,7 @@
 
 #include <cmocka.h>
 
-#define FAL_FUZZ_REPLAY
-#include "../fuzz/fuzz_batch.c"
-#include "../fuzz/fuzz_config.c"
-#include "../fuzz/fuzz_grape.c"
-#include "../fuzz/fuzz_request.c"
-#include "../fuzz/fuzz_xmlrpc.c"
-#include "../fuzz/fuzz_ymcs.c"
+#include "../fuzz/fuzz_targets.h"
 
 /* Reads path whole into *data; returns its size, or -1. */
 static long

@@ -368,12 +368,6 @@ setup(void **state)
 {
 	(void)state;
 	memset(&cfg, 0, sizeof(cfg));
-	for (int i = 0; i < FAL_PROVIDER__MAX; i++) {
-		struct fal_provider_conf *p = &cfg.providers[i];
-
-		p->user = p->password = p->rpc_url = p->base_url = "";
-		p->client_id = p->client_secret = "";
-	}
 	cfg.base_path = "";
 	cfg.ca_file = "";
 	cfg.connect_timeout_ms = 2000;
@@ -413,7 +407,6 @@ test_ok_answer_and_request(void **state)
 	assert_null(strstr(resp.headers, "HTTP/1.1"));
 	assert_int_equal(fal_http_header(&resp, "x-test", v, sizeof(v)), 0);
 	assert_string_equal(v, "yes");
-	assert_true(resp.seconds > 0.0 && resp.seconds < 5.0);
 	fal_http_resp_free(&resp);
 
 	assert_int_equal(s.nreq, 1);

@@ -10,11 +10,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
-#include "../../lib/api.h"
+#include "../../api/api.h"
+#include "../../lib/log.h"
+#include "../../lib/metrics.h"
 #include "../../lib/secret.h"
+#include "../../providers/table.h"
 #include "fake_http.h"
 
 static const char ok_answer[] =
@@ -39,11 +43,16 @@ read_mem(void *ctx, char *buf, size_t len)
 }
 
 static char *tokens[] = { "s3cret-token" };
+static struct fal_provider_conf confs[FAL_PROVIDER__MAX];
 
 static void
 config_init(struct fal_config *cfg, int with_tokens)
 {
 	memset(cfg, 0, sizeof(*cfg));
+	memset(confs, 0, sizeof(confs));
+	cfg->vendors = fal_vendors;
+	cfg->providers = confs;
+	cfg->n_providers = FAL_PROVIDER__MAX;
 	for (int i = 0; i < FAL_PROVIDER__MAX; i++) {
 		struct fal_provider_conf *p = &cfg->providers[i];
 		p->user = p->password = p->rpc_url = "";
@@ -326,6 +335,78 @@ test_lookup_checks(void **state)
 	assert_int_equal(fake_http_ncalls(), 1);
 }
 
+static bool
+client_gone(void *ctx)
+{
+	(void)ctx;
+	return true;
+}
+
+/* The count of code in the metrics of snom PUT requests, 0 when none. */
+static unsigned long
+snom_put_count(const char *code)
+{
+	char *text, want[160], *p;
+	unsigned long n = 0;
+	size_t len;
+
+	snprintf(want, sizeof(want), "falconieri_requests_total{provider="
+		 "\"snom\",method=\"PUT\",code=\"%s\"} ", code);
+	assert_int_equal(fal_metrics_render(fal_vendors, FAL_PROVIDER__MAX,
+					    &text, &len), 0);
+	if ((p = strstr(text, want)) != NULL)
+		n = strtoul(p + strlen(want), NULL, 10);
+	free(text);
+	return n;
+}
+
+/*
+ * A client that has gone before the vendor call gets none: the request
+ * ends as client_gone, which the metrics count and the access log says.
+ */
+static void
+test_gone_client_is_not_served(void **state)
+{
+	struct fal_config cfg;
+	struct fal_response resp;
+	struct body_reader r = { BODY_OK, strlen(BODY_OK), 0 };
+	struct fal_request req = {
+		.method = "PUT",
+		.request_uri = MAC_OK,
+		.content_length = (long long)strlen(BODY_OK),
+		.read_body = read_mem,
+		.body_ctx = &r,
+		.client_gone = client_gone,
+	};
+	unsigned long before = snom_put_count("client_gone");
+	char line[512] = "";
+	FILE *log = tmpfile();
+	int saved = dup(STDERR_FILENO);
+
+	(void)state;
+	config_init(&cfg, 0);
+	fake_http_push(200, ok_answer, NULL);
+	fal_api_handle(&cfg, fake_http_client(), &req, &resp);
+	assert_int_equal(fake_http_ncalls(), 0);
+	assert_int_equal(resp.err, FAL_ERR_CLIENT_GONE);
+	assert_int_equal(resp.status, 499);
+	assert_int_equal(snom_put_count("client_gone"), before + 1);
+	/* The access line, as cgi/serve.c writes it. */
+	assert_non_null(log);
+	dup2(fileno(log), STDERR_FILENO);
+	fal_log_request(FAL_LOG_TEXT, &(struct fal_log_entry){ "PUT",
+			resp.status, resp.err, resp.provider, resp.mac,
+			resp.vendor_ms });
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	rewind(log);
+	assert_non_null(fgets(line, sizeof(line), log));
+	fclose(log);
+	assert_non_null(strstr(line, "provider=snom"));
+	assert_non_null(strstr(line, "status=499 code=client_gone"));
+	fal_response_free(&resp);
+}
+
 int
 main(void)
 {
@@ -338,6 +419,7 @@ main(void)
 		cmocka_unit_test_setup(test_echoed_password_is_masked, setup),
 		cmocka_unit_test_setup(test_lookup_answers, setup),
 		cmocka_unit_test_setup(test_lookup_checks, setup),
+		cmocka_unit_test_setup(test_gone_client_is_not_served, setup),
 	};
 
 	return cmocka_run_group_tests_name("api", tests, NULL, NULL);

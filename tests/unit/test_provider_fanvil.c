@@ -15,13 +15,13 @@
 static rpc_fn
 fanvil_register(void)
 {
-	return fal_provider_get(FAL_FANVIL)->register_device;
+	return fal_provider_get(FAL_FANVIL)->do_register;
 }
 
 static rpc_fn
 fanvil_deregister(void)
 {
-	return fal_provider_get(FAL_FANVIL)->deregister_device;
+	return fal_provider_get(FAL_FANVIL)->do_deregister;
 }
 
 /*
@@ -94,15 +94,19 @@ test_prepare_hashes_password(void **state)
 static void
 test_prepare_runs_for_fanvil_only(void **state)
 {
+	static struct fal_provider_conf confs[FAL_PROVIDER__MAX];
 	struct fal_config cfg;
 	char errbuf[128] = "";
 
 	(void)state;
 	memset(&cfg, 0, sizeof(cfg));
+	cfg.vendors = fal_vendors;
+	cfg.providers = confs;
+	cfg.n_providers = FAL_PROVIDER__MAX;
 	for (int id = 0; id < FAL_PROVIDER__MAX; id++) {
 		cfg.providers[id].password = strdup("demo");
 		cfg.providers[id].enabled =
-			fal_provider_kind(id) == FAL_KIND_XMLRPC;
+			fal_vendors[id].kind == FAL_KIND_XMLRPC;
 	}
 	assert_int_equal(fal_providers_prepare(&cfg, errbuf, sizeof(errbuf)), 0);
 	assert_string_equal(cfg.providers[FAL_FANVIL].password,
@@ -316,7 +320,7 @@ test_lookup_call(void **state)
 	rpc_push_answer(true, MAC12);
 	rpc_expect_result(&e, rpc_lookup_of(FAL_FANVIL)(&e.call, &e.dev),
 			  FAL_OK, 1);
-	assert_int_equal(e.call.lookup_state, FAL_LOOKUP_REGISTERED);
+	assert_int_equal(e.out.lookup_state, FAL_LOOKUP_REGISTERED);
 	rpc_expect_call(0, &e.conf, "redirect.checkDevice", 1, MAC12);
 }
 

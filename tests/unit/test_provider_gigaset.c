@@ -15,13 +15,13 @@
 static rpc_fn
 gigaset_register(void)
 {
-	return fal_provider_get(FAL_GIGASET)->register_device;
+	return fal_provider_get(FAL_GIGASET)->do_register;
 }
 
 static rpc_fn
 gigaset_deregister(void)
 {
-	return fal_provider_get(FAL_GIGASET)->deregister_device;
+	return fal_provider_get(FAL_GIGASET)->do_deregister;
 }
 
 /* A Gigaset device whose label says crc (already upper-cased). */
@@ -37,8 +37,8 @@ test_validates_crc(void **state)
 {
 	(void)state;
 	/* The request layer checks `crc` only for providers asking for it. */
-	assert_true(fal_provider_get(FAL_GIGASET)->uses_crc);
-	assert_false(fal_provider_get(FAL_SNOM)->uses_crc);
+	assert_true(fal_vendors[FAL_GIGASET].has_crc);
+	assert_false(fal_vendors[FAL_SNOM].has_crc);
 }
 
 static void
@@ -214,7 +214,7 @@ test_lookup_call(void **state)
 	rpc_push_ok();
 	rpc_expect_result(&e, rpc_lookup_of(FAL_GIGASET)(&e.call, &e.dev),
 			  FAL_OK, 1);
-	assert_int_equal(e.call.lookup_state, FAL_LOOKUP_REGISTERED);
+	assert_int_equal(e.out.lookup_state, FAL_LOOKUP_REGISTERED);
 	rpc_expect_call(0, &e.conf, "autoprov.checkDevice", 1,
 			"ACDE48234567-AB12");
 	/* The id is MAC12 alone with disable_crc, as on register. */
@@ -223,7 +223,7 @@ test_lookup_call(void **state)
 	rpc_push_refusal("mac_not_found: ACDE48234567");
 	rpc_expect_result(&e, rpc_lookup_of(FAL_GIGASET)(&e.call, &e.dev),
 			  FAL_OK, 1);
-	assert_int_equal(e.call.lookup_state, FAL_LOOKUP_NOT_REGISTERED);
+	assert_int_equal(e.out.lookup_state, FAL_LOOKUP_NOT_REGISTERED);
 	rpc_expect_call(0, &e.conf, "autoprov.checkDevice", 1, "ACDE48234567");
 }
 

@@ -161,7 +161,7 @@ test_register_discovers_then_puts(void **state)
 	env(&e, FAL_GRAPE);
 	push_discovery();
 	fake_http_push(200, "{\"mac\":\"acde48234567\"}", NULL);
-	rest_assert_outcome(&e, grape()->register_device(&e.call, &e.dev), FAL_OK);
+	rest_assert_outcome(&e, grape()->do_register(&e.call, &e.dev), FAL_OK);
 	assert_int_equal(fake_http_ncalls(), 4);
 	rest_assert_request(0, "GET", SETTINGS_URL);
 	rest_assert_request(1, "GET", TOKENS_URL);
@@ -170,7 +170,7 @@ test_register_discovers_then_puts(void **state)
 	rest_assert_json(fake_http_call_at(3)->body, PUT_BODY("u-grape"));
 	for (size_t i = 0; i < 4; i++)
 		assert_hawk(i, "s3cr3t-Key");
-	assert_false(e.call.has_pin);
+	assert_false(e.out.has_pin);
 }
 
 static void
@@ -182,7 +182,7 @@ test_sraps_uses_its_setting(void **state)
 	env(&e, FAL_SRAPS);
 	push_discovery();
 	fake_http_push(201, "{}", NULL);
-	rest_assert_outcome(&e, sraps()->register_device(&e.call, &e.dev), FAL_OK);
+	rest_assert_outcome(&e, sraps()->do_register(&e.call, &e.dev), FAL_OK);
 	rest_assert_json(fake_http_call_at(3)->body, PUT_BODY("u-sraps"));
 	assert_hawk(3, "s3cr3t-Key");
 }
@@ -199,9 +199,9 @@ test_discovery_cached(void **state)
 	fake_http_push(200, "{}", NULL);
 	fake_http_push(200, "{}", NULL);
 	fake_http_push(204, "", NULL);
-	assert_int_equal(grape()->register_device(&e.call, &e.dev), FAL_OK);
-	assert_int_equal(grape()->register_device(&e.call, &e.dev), FAL_OK);
-	assert_int_equal(grape()->deregister_device(&e.call, &e.dev), FAL_OK);
+	assert_int_equal(grape()->do_register(&e.call, &e.dev), FAL_OK);
+	assert_int_equal(grape()->do_register(&e.call, &e.dev), FAL_OK);
+	assert_int_equal(grape()->do_deregister(&e.call, &e.dev), FAL_OK);
 	assert_int_equal(fake_http_ncalls(), 6);
 	rest_assert_request(4, "PUT", DEVICE_URL);
 	rest_assert_request(5, "DELETE", DEVICE_URL);
@@ -211,7 +211,7 @@ test_discovery_cached(void **state)
 	env(&e, FAL_SRAPS);
 	push_discovery();
 	fake_http_push(200, "{}", NULL);
-	assert_int_equal(sraps()->register_device(&e.call, &e.dev), FAL_OK);
+	assert_int_equal(sraps()->do_register(&e.call, &e.dev), FAL_OK);
 	assert_int_equal(fake_http_ncalls(), 10);
 	rest_assert_json(fake_http_call_at(9)->body, PUT_BODY("u-sraps"));
 }
@@ -227,7 +227,7 @@ test_deregister_discovers_endpoints_only(void **state)
 	fake_http_push(200, TOKENS_DOC, NULL);
 	fake_http_push(200, COMPANY_DOC, NULL);
 	fake_http_push(200, "", NULL);
-	rest_assert_outcome(&e, grape()->deregister_device(&e.call, &e.dev),
+	rest_assert_outcome(&e, grape()->do_deregister(&e.call, &e.dev),
 			    FAL_OK);
 	assert_int_equal(fake_http_ncalls(), 3);
 	rest_assert_request(0, "GET", TOKENS_URL);
@@ -261,7 +261,7 @@ test_deregister_answers(void **state)
 		fake_http_push(200, TOKENS_DOC, NULL);
 		fake_http_push(200, COMPANY_DOC, NULL);
 		fake_http_push(cases[i].status, cases[i].body, NULL);
-		rest_assert_outcome(&e, grape()->deregister_device(&e.call, &e.dev),
+		rest_assert_outcome(&e, grape()->do_deregister(&e.call, &e.dev),
 				    cases[i].want);
 	}
 }
@@ -287,7 +287,7 @@ test_settings_pagination(void **state)
 	fake_http_push(200, TOKENS_DOC, NULL);
 	fake_http_push(200, COMPANY_DOC, NULL);
 	fake_http_push(200, "{}", NULL);
-	rest_assert_outcome(&e, grape()->register_device(&e.call, &e.dev), FAL_OK);
+	rest_assert_outcome(&e, grape()->do_register(&e.call, &e.dev), FAL_OK);
 	rest_assert_request(1, "GET", BASE "settings/?page=2&page_size=1000");
 	rest_assert_request(2, "GET", BASE "settings/?page=3&page_size=1000");
 	assert_hawk(1, "s3cr3t-Key");
@@ -315,7 +315,7 @@ test_settings_pagination_repeated_link(void **state)
 	fake_http_push(200, TOKENS_DOC, NULL);
 	fake_http_push(200, COMPANY_DOC, NULL);
 	fake_http_push(200, "{}", NULL);
-	rest_assert_outcome(&e, grape()->register_device(&e.call, &e.dev), FAL_OK);
+	rest_assert_outcome(&e, grape()->do_register(&e.call, &e.dev), FAL_OK);
 	rest_assert_request(1, "GET", BASE "settings/?page=2");
 	rest_assert_json(fake_http_call_at(4)->body, PUT_BODY("u-3"));
 }
@@ -330,7 +330,7 @@ test_settings_not_found(void **state)
 	fake_http_push(200, "[{\"uuid\":\"u-1\",\"param_name\":\"a\"}]",
 		       "HTTP/1.1 200 OK\r\nLink: <" BASE "settings/?page=1>; "
 		       "rel=\"prev\"\r\n\r\n");
-	rest_assert_outcome(&e, grape()->register_device(&e.call, &e.dev),
+	rest_assert_outcome(&e, grape()->do_register(&e.call, &e.dev),
 			    FAL_ERR_UNKNOWN_RESPONSE);
 	assert_non_null(strstr(e.err.message, "ProvisioningServer"));
 	assert_int_equal(fake_http_ncalls(), 1);
@@ -339,7 +339,7 @@ test_settings_not_found(void **state)
 	setup(NULL);
 	fake_http_push(200, "[]", "HTTP/1.1 200 OK\r\nLink: <" SETTINGS_URL
 		       ">; rel=\"next\"\r\n\r\n");
-	rest_assert_outcome(&e, grape()->register_device(&e.call, &e.dev),
+	rest_assert_outcome(&e, grape()->do_register(&e.call, &e.dev),
 			    FAL_ERR_UNKNOWN_RESPONSE);
 	assert_int_equal(fake_http_ncalls(), 1);
 }
@@ -371,7 +371,7 @@ test_discovery_bad_shapes(void **state)
 		if (cases[i].step > 1)
 			fake_http_push(200, TOKENS_DOC, NULL);
 		fake_http_push(200, cases[i].body, NULL);
-		rest_assert_outcome(&e, grape()->register_device(&e.call, &e.dev),
+		rest_assert_outcome(&e, grape()->do_register(&e.call, &e.dev),
 				    FAL_ERR_UNKNOWN_RESPONSE);
 		assert_int_equal(fake_http_ncalls(), (size_t)cases[i].step + 1);
 	}
@@ -402,7 +402,7 @@ test_links_stay_on_origin(void **state)
 			 evil[i]);
 		fake_http_push(200, SETTINGS_DOC, NULL);
 		fake_http_push(200, doc, NULL);
-		rest_assert_outcome(&e, grape()->register_device(&e.call, &e.dev),
+		rest_assert_outcome(&e, grape()->do_register(&e.call, &e.dev),
 				    FAL_ERR_UNKNOWN_RESPONSE);
 		assert_int_equal(fake_http_ncalls(), 2);
 
@@ -412,7 +412,7 @@ test_links_stay_on_origin(void **state)
 			 evil[i]);
 		fake_http_push(200, TOKENS_DOC, NULL);
 		fake_http_push(200, doc, NULL);
-		rest_assert_outcome(&e, grape()->deregister_device(&e.call, &e.dev),
+		rest_assert_outcome(&e, grape()->do_deregister(&e.call, &e.dev),
 				    FAL_ERR_UNKNOWN_RESPONSE);
 		assert_int_equal(fake_http_ncalls(), 2);
 
@@ -421,7 +421,7 @@ test_links_stay_on_origin(void **state)
 		snprintf(doc, sizeof(doc), "HTTP/1.1 200 OK\r\nLink: <%s>; "
 			 "rel=\"next\"\r\n\r\n", evil[i]);
 		fake_http_push(200, "[]", doc);
-		rest_assert_outcome(&e, grape()->register_device(&e.call, &e.dev),
+		rest_assert_outcome(&e, grape()->do_register(&e.call, &e.dev),
 				    FAL_ERR_UNKNOWN_RESPONSE);
 		assert_int_equal(fake_http_ncalls(), 1);
 	}
@@ -438,7 +438,7 @@ test_relative_links(void **state)
 	fake_http_push(200, "{\"links\":{\"company\":\"/api/companies/42/\"}}", NULL);
 	fake_http_push(200, "{\"links\":{\"endpoints\":\"endpoints\"}}", NULL);
 	fake_http_push(404, "", NULL);
-	rest_assert_outcome(&e, grape()->deregister_device(&e.call, &e.dev),
+	rest_assert_outcome(&e, grape()->do_deregister(&e.call, &e.dev),
 			    FAL_OK);
 	rest_assert_request(1, "GET", COMPANY_URL);
 	/* No trailing slash on the endpoints link: one is put in between. */
@@ -456,13 +456,13 @@ test_failed_discovery_not_cached(void **state)
 	env(&e, FAL_GRAPE);
 	fake_http_push(200, SETTINGS_DOC, NULL);
 	fake_http_push(500, "", NULL);                       /* tokens */
-	rest_assert_outcome(&e, grape()->register_device(&e.call, &e.dev),
+	rest_assert_outcome(&e, grape()->do_register(&e.call, &e.dev),
 			    FAL_ERR_REMOTE_CALL_FAILED);
 	fal_error_clear(&e.err);
 
 	fake_http_push(200, TOKENS_DOC, NULL);
 	fake_http_push_error(FAL_ERR_CONNECTION_FAILED, "Connection refused");
-	rest_assert_outcome(&e, grape()->register_device(&e.call, &e.dev),
+	rest_assert_outcome(&e, grape()->do_register(&e.call, &e.dev),
 			    FAL_ERR_CONNECTION_FAILED);
 	/* The settings were not asked again: that step had succeeded. */
 	rest_assert_request(2, "GET", TOKENS_URL);
@@ -471,7 +471,7 @@ test_failed_discovery_not_cached(void **state)
 
 	fake_http_push(200, COMPANY_DOC, NULL);
 	fake_http_push(200, "{}", NULL);
-	rest_assert_outcome(&e, grape()->register_device(&e.call, &e.dev), FAL_OK);
+	rest_assert_outcome(&e, grape()->do_register(&e.call, &e.dev), FAL_OK);
 	assert_int_equal(fake_http_ncalls(), 6);
 	rest_assert_request(4, "GET", COMPANY_URL);
 	rest_assert_request(5, "PUT", DEVICE_URL);
@@ -518,7 +518,7 @@ test_put_errors(void **state)
 		env(&e, FAL_GRAPE);
 		push_discovery();
 		fake_http_push(cases[i].status, cases[i].body, NULL);
-		rest_assert_outcome(&e, grape()->register_device(&e.call, &e.dev),
+		rest_assert_outcome(&e, grape()->do_register(&e.call, &e.dev),
 				    cases[i].want);
 		if (cases[i].message != NULL)
 			assert_string_equal(e.err.message, cases[i].message);
@@ -534,13 +534,13 @@ test_discovery_errors(void **state)
 	(void)state;
 	env(&e, FAL_GRAPE);
 	fake_http_push(401, "{\"message\":\"Bad mac\"}", NULL);
-	rest_assert_outcome(&e, grape()->register_device(&e.call, &e.dev),
+	rest_assert_outcome(&e, grape()->do_register(&e.call, &e.dev),
 			    FAL_ERR_UNKNOWN_PROVIDER_ERROR);
 	assert_string_equal(e.err.message, "Bad mac");
 
 	setup(NULL);
 	fake_http_push_error(FAL_ERR_CONNECTION_FAILED, "Could not connect");
-	rest_assert_outcome(&e, grape()->register_device(&e.call, &e.dev),
+	rest_assert_outcome(&e, grape()->do_register(&e.call, &e.dev),
 			    FAL_ERR_CONNECTION_FAILED);
 	assert_string_equal(e.err.message, "Could not connect");
 }
@@ -555,7 +555,7 @@ test_client_id_escaped(void **state)
 	env(&e, FAL_GRAPE);
 	snprintf(e.client_id, sizeof(e.client_id), "a b/c?d");
 	fake_http_push(500, "", NULL);
-	grape()->deregister_device(&e.call, &e.dev);
+	grape()->do_deregister(&e.call, &e.dev);
 	rest_assert_request(0, "GET", BASE "tokens/a%20b%2Fc%3Fd");
 }
 
@@ -568,12 +568,12 @@ test_base_url_slashes(void **state)
 	(void)state;
 	rest_env_init(&e, FAL_GRAPE, ORIGIN "/api", MAC, URL);
 	fake_http_push(500, "", NULL);
-	grape()->register_device(&e.call, &e.dev);
+	grape()->do_register(&e.call, &e.dev);
 	rest_assert_request(0, "GET", SETTINGS_URL);
 	setup(NULL);
 	rest_env_init(&e, FAL_GRAPE, ORIGIN "/api//", MAC, URL);
 	fake_http_push(500, "", NULL);
-	grape()->register_device(&e.call, &e.dev);
+	grape()->do_register(&e.call, &e.dev);
 	rest_assert_request(0, "GET", SETTINGS_URL);
 }
 
@@ -597,8 +597,10 @@ test_prepare(void **state)
 	conf.client_id = bad_id;
 	assert_int_equal(grape()->prepare(&conf, errbuf, sizeof(errbuf)), -1);
 	assert_non_null(strstr(errbuf, "grape: client_id"));
-	assert_false(grape()->uses_sn || grape()->answers_pin || grape()->uses_crc);
-	assert_false(sraps()->uses_sn || sraps()->answers_pin || sraps()->uses_crc);
+	assert_false(grape()->uses_sn || grape()->answers_pin ||
+		     fal_vendors[FAL_GRAPE].has_crc);
+	assert_false(sraps()->uses_sn || sraps()->answers_pin ||
+		     fal_vendors[FAL_SRAPS].has_crc);
 }
 
 /* A lookup: discovery, then one signed GET, no body, nothing written. */
@@ -613,32 +615,32 @@ test_lookup_discovers_then_gets(void **state)
 	fake_http_push(200, "{\"mac\":\"acde48234567\",\"settings_manager\":{"
 		       "\"u-grape\":{\"value\":\"http://wrong/\"},\"u-sraps\":"
 		       "{\"value\":\"https://p/%MACD.xml\"}}}", NULL);
-	rest_assert_outcome(&e, sraps()->lookup_device(&e.call, &e.dev), FAL_OK);
+	rest_assert_outcome(&e, sraps()->do_lookup(&e.call, &e.dev), FAL_OK);
 	assert_int_equal(fake_http_ncalls(), 4);
 	rest_assert_request(3, "GET", DEVICE_URL);
 	assert_int_equal(fake_http_call_at(3)->body_len, 0);
 	assert_hawk(3, "s3cr3t-Key");
-	assert_int_equal(e.call.lookup_state, FAL_LOOKUP_REGISTERED);
-	assert_string_equal(e.call.lookup_url, "https://p/%MACD.xml");
-	free(e.call.lookup_url);
-	e.call.lookup_url = NULL;
+	assert_int_equal(e.out.lookup_state, FAL_LOOKUP_REGISTERED);
+	assert_string_equal(e.out.lookup_url, "https://p/%MACD.xml");
+	free(e.out.lookup_url);
+	e.out.lookup_url = NULL;
 
 	/* Cached discovery: the next lookup is the GET alone. */
 	fake_http_reset();
 	fake_http_push(404, "{\"detail\":\"Not found.\"}", NULL);
-	rest_assert_outcome(&e, sraps()->lookup_device(&e.call, &e.dev), FAL_OK);
+	rest_assert_outcome(&e, sraps()->do_lookup(&e.call, &e.dev), FAL_OK);
 	assert_int_equal(fake_http_ncalls(), 1);
-	assert_int_equal(e.call.lookup_state, FAL_LOOKUP_NOT_REGISTERED);
-	assert_null(e.call.lookup_url);
+	assert_int_equal(e.out.lookup_state, FAL_LOOKUP_NOT_REGISTERED);
+	assert_null(e.out.lookup_url);
 
 	fake_http_reset();
 	fake_http_push(403, "{\"message\":\"taken_mac_or_forbidden\"}", NULL);
-	rest_assert_outcome(&e, sraps()->lookup_device(&e.call, &e.dev), FAL_OK);
-	assert_int_equal(e.call.lookup_state, FAL_LOOKUP_ELSEWHERE);
+	rest_assert_outcome(&e, sraps()->do_lookup(&e.call, &e.dev), FAL_OK);
+	assert_int_equal(e.out.lookup_state, FAL_LOOKUP_ELSEWHERE);
 
 	fake_http_reset();
 	fake_http_push_error(FAL_ERR_CONNECTION_FAILED, "timeout");
-	rest_assert_outcome(&e, sraps()->lookup_device(&e.call, &e.dev),
+	rest_assert_outcome(&e, sraps()->do_lookup(&e.call, &e.dev),
 			    FAL_ERR_CONNECTION_FAILED);
 }
 
@@ -651,10 +653,10 @@ test_lookup_discovery_fails(void **state)
 	(void)state;
 	env(&e, FAL_GRAPE);
 	fake_http_push(500, "", NULL);
-	rest_assert_outcome(&e, grape()->lookup_device(&e.call, &e.dev),
+	rest_assert_outcome(&e, grape()->do_lookup(&e.call, &e.dev),
 			    FAL_ERR_REMOTE_CALL_FAILED);
 	assert_int_equal(fake_http_ncalls(), 1);
-	assert_null(e.call.lookup_url);
+	assert_null(e.out.lookup_url);
 }
 
 /* SPEC §1.1: %25 reaches the vendor as %, %2F stays. */
@@ -668,7 +670,7 @@ test_register_pct25(void **state)
 		      "https://p/a%2Fb/%25MACD.xml?x=%2F%2525");
 	push_discovery();
 	fake_http_push(200, "{}", NULL);
-	rest_assert_outcome(&e, grape()->register_device(&e.call, &e.dev), FAL_OK);
+	rest_assert_outcome(&e, grape()->do_register(&e.call, &e.dev), FAL_OK);
 	rest_assert_json(fake_http_call_at(3)->body,
 			 "{\"mac\":\"acde48234567\",\"autoprovisioning_enabled\":"
 			 "true,\"settings_manager\":{\"u-grape\":{\"value\":"

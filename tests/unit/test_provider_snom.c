@@ -15,13 +15,13 @@
 static rpc_fn
 snom_register(void)
 {
-	return fal_provider_get(FAL_SNOM)->register_device;
+	return fal_provider_get(FAL_SNOM)->do_register;
 }
 
 static rpc_fn
 snom_deregister(void)
 {
-	return fal_provider_get(FAL_SNOM)->deregister_device;
+	return fal_provider_get(FAL_SNOM)->do_deregister;
 }
 
 static void
@@ -129,13 +129,13 @@ test_lookup_registered_with_url(void **state)
 	push_redirection("https://pbx.example.com/p/?a=1&amp;b=%MACD");
 	rpc_expect_result(&e, rpc_lookup_of(FAL_SNOM)(&e.call, &e.dev), FAL_OK,
 			  2);
-	assert_int_equal(e.call.lookup_state, FAL_LOOKUP_REGISTERED);
-	assert_string_equal(e.call.lookup_url,
+	assert_int_equal(e.out.lookup_state, FAL_LOOKUP_REGISTERED);
+	assert_string_equal(e.out.lookup_url,
 			    "https://pbx.example.com/p/?a=1&b=%MACD");
 	rpc_expect_call(0, &e.conf, "redirect.checkPhone", 1, "ACDE48234567");
 	rpc_expect_call(1, &e.conf, "redirect.getPhoneRedirection", 1,
 			"ACDE48234567");
-	free(e.call.lookup_url);
+	free(e.out.lookup_url);
 }
 
 /* An empty URL, or a second call that fails in any way: URL unknown. */
@@ -163,8 +163,8 @@ test_lookup_url_unknown(void **state)
 			rpc_push_failure(failures[i - 3]);
 		rpc_expect_result(&e, rpc_lookup_of(FAL_SNOM)(&e.call, &e.dev),
 				  FAL_OK, 2);
-		assert_int_equal(e.call.lookup_state, FAL_LOOKUP_REGISTERED);
-		assert_null(e.call.lookup_url);
+		assert_int_equal(e.out.lookup_state, FAL_LOOKUP_REGISTERED);
+		assert_null(e.out.lookup_url);
 		assert_int_equal(e.err.code, FAL_OK);
 	}
 }

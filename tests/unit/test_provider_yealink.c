@@ -17,13 +17,13 @@
 static rpc_fn
 yealink_register(void)
 {
-	return fal_provider_get(FAL_YEALINK)->register_device;
+	return fal_provider_get(FAL_YEALINK)->do_register;
 }
 
 static rpc_fn
 yealink_deregister(void)
 {
-	return fal_provider_get(FAL_YEALINK)->deregister_device;
+	return fal_provider_get(FAL_YEALINK)->do_deregister;
 }
 
 static void
@@ -114,7 +114,7 @@ test_lookup_call(void **state)
 	rpc_push_answer(true, "Registered");
 	rpc_expect_result(&e, rpc_lookup_of(FAL_YEALINK)(&e.call, &e.dev),
 			  FAL_OK, 1);
-	assert_int_equal(e.call.lookup_state, FAL_LOOKUP_REGISTERED);
+	assert_int_equal(e.out.lookup_state, FAL_LOOKUP_REGISTERED);
 	rpc_expect_call(0, &e.conf, "redirect.checkDevice", 1,
 			"AC-DE-48-23-45-6F");
 }

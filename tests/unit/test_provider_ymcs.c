@@ -102,7 +102,7 @@ test_register_sequence(void **state)
 	(void)state;
 	env(&e);
 	push_register_ok(1);
-	rest_assert_outcome(&e, ymcs()->register_device(&e.call, &e.dev), FAL_OK);
+	rest_assert_outcome(&e, ymcs()->do_register(&e.call, &e.dev), FAL_OK);
 	assert_int_equal(fake_http_ncalls(), 4);
 
 	/* The token: Basic auth with the client credentials. */
@@ -132,8 +132,8 @@ test_register_sequence(void **state)
 	rest_assert_json(fake_http_call_at(3)->body,
 			 "{\"macs\":[\"acde48234567\"]}");
 
-	assert_true(e.call.has_pin);
-	assert_string_equal(e.call.pin, "123456");
+	assert_true(e.out.has_pin);
+	assert_string_equal(e.out.pin, "123456");
 }
 
 /* No nonce is ever sent twice, retries included. */
@@ -150,8 +150,8 @@ test_nonces_never_repeat(void **state)
 	fake_http_push(401, "", NULL);                 /* del refused */
 	fake_http_push(200, TOKEN_OK("tok-2", 7200), NULL);
 	push_register_ok(0);
-	assert_int_equal(ymcs()->register_device(&e.call, &e.dev), FAL_OK);
-	assert_int_equal(ymcs()->register_device(&e.call, &e.dev), FAL_OK);
+	assert_int_equal(ymcs()->do_register(&e.call, &e.dev), FAL_OK);
+	assert_int_equal(ymcs()->do_register(&e.call, &e.dev), FAL_OK);
 	for (size_t i = 0; i < fake_http_ncalls(); i++) {
 		const char *nonce = fake_http_call_header(i, "nonce");
 
@@ -176,7 +176,7 @@ test_register_with_sn(void **state)
 	fake_http_push(200, DEL_OK, NULL);
 	fake_http_push(201, "{\"id\":\"d1\",\"mac\":\"acde48234567\"}", NULL);
 	fake_http_push(200, PINS_OK, NULL);
-	rest_assert_outcome(&e, ymcs()->register_device(&e.call, &e.dev), FAL_OK);
+	rest_assert_outcome(&e, ymcs()->do_register(&e.call, &e.dev), FAL_OK);
 	assert_int_equal(fake_http_ncalls(), 4);
 	rest_assert_request(1, "POST",
 			    "https://ymcs.example.com/api/v2/rps/delDevices");
@@ -187,7 +187,7 @@ test_register_with_sn(void **state)
 			 "\"uniqueServerUrl\":\"" URL "\"}");
 	rest_assert_request(3, "POST",
 			    "https://ymcs.example.com/api/v2/rps/listDevicePins");
-	assert_true(e.call.has_pin);
+	assert_true(e.out.has_pin);
 }
 
 static void
@@ -201,7 +201,7 @@ test_register_with_sn_bad_answer(void **state)
 	fake_http_push(200, TOKEN_OK("tok-1", 7200), NULL);
 	fake_http_push(200, DEL_OK, NULL);
 	fake_http_push(201, "created", NULL);
-	rest_assert_outcome(&e, ymcs()->register_device(&e.call, &e.dev),
+	rest_assert_outcome(&e, ymcs()->do_register(&e.call, &e.dev),
 			    FAL_ERR_UNKNOWN_RESPONSE);
 	assert_int_equal(fake_http_ncalls(), 3);
 }
@@ -218,7 +218,7 @@ test_token_cached(void **state)
 	for (int i = 0; i < 4; i++)
 		push_register_ok(0);
 	for (int i = 0; i < 5; i++)
-		rest_assert_outcome(&e, ymcs()->register_device(&e.call, &e.dev),
+		rest_assert_outcome(&e, ymcs()->do_register(&e.call, &e.dev),
 				    FAL_OK);
 	assert_int_equal(fake_http_ncalls(), 16);
 	assert_int_equal(token_requests(), 1);
@@ -239,7 +239,7 @@ test_token_short_lived_not_cached(void **state)
 	fake_http_push(200, ADD_OK, NULL);
 	fake_http_push(200, TOKEN_OK("tok-3", 60), NULL);
 	fake_http_push(200, PINS_OK, NULL);
-	rest_assert_outcome(&e, ymcs()->register_device(&e.call, &e.dev), FAL_OK);
+	rest_assert_outcome(&e, ymcs()->do_register(&e.call, &e.dev), FAL_OK);
 	assert_int_equal(fake_http_ncalls(), 6);
 	assert_int_equal(token_requests(), 3);
 	assert_api_headers(1, "tok-1");
@@ -260,11 +260,11 @@ test_token_expires(void **state)
 	push_register_ok(0);
 	fake_http_push(200, TOKEN_OK("tok-2", 7200), NULL);
 	push_register_ok(0);
-	assert_int_equal(ymcs()->register_device(&e.call, &e.dev), FAL_OK);
-	assert_int_equal(ymcs()->register_device(&e.call, &e.dev), FAL_OK);
+	assert_int_equal(ymcs()->do_register(&e.call, &e.dev), FAL_OK);
+	assert_int_equal(ymcs()->do_register(&e.call, &e.dev), FAL_OK);
 	assert_int_equal(token_requests(), 1);
 	sleep(3);
-	assert_int_equal(ymcs()->register_device(&e.call, &e.dev), FAL_OK);
+	assert_int_equal(ymcs()->do_register(&e.call, &e.dev), FAL_OK);
 	assert_int_equal(token_requests(), 2);
 	rest_assert_request(7, "POST", "https://ymcs.example.com/api/v2/token");
 	assert_api_headers(8, "tok-2");
@@ -284,7 +284,7 @@ test_401_retried_once_with_fresh_token(void **state)
 	fake_http_push(200, TOKEN_OK("tok-2", 7200), NULL);
 	fake_http_push(200, ADD_OK, NULL);
 	fake_http_push(200, PINS_OK, NULL);
-	rest_assert_outcome(&e, ymcs()->register_device(&e.call, &e.dev), FAL_OK);
+	rest_assert_outcome(&e, ymcs()->do_register(&e.call, &e.dev), FAL_OK);
 	assert_int_equal(fake_http_ncalls(), 6);
 	rest_assert_request(2, "POST",
 			    "https://ymcs.example.com/api/v2/rps/addDevicesByMac");
@@ -313,7 +313,7 @@ test_401_twice_is_an_error(void **state)
 	fake_http_push(401, "", NULL);
 	fake_http_push(200, TOKEN_OK("tok-2", 7200), NULL);
 	fake_http_push(401, "", NULL);
-	rest_assert_outcome(&e, ymcs()->register_device(&e.call, &e.dev),
+	rest_assert_outcome(&e, ymcs()->do_register(&e.call, &e.dev),
 			    FAL_ERR_REMOTE_CALL_FAILED);
 	assert_int_equal(fake_http_ncalls(), 5);
 	assert_int_equal(token_requests(), 2);
@@ -328,16 +328,16 @@ test_failed_refresh_drops_refused_token(void **state)
 	(void)state;
 	env(&e);
 	push_register_ok(1);
-	assert_int_equal(ymcs()->register_device(&e.call, &e.dev), FAL_OK);
+	assert_int_equal(ymcs()->do_register(&e.call, &e.dev), FAL_OK);
 	fake_http_push(401, "", NULL);
 	fake_http_push(503, "", NULL);
-	rest_assert_outcome(&e, ymcs()->deregister_device(&e.call, &e.dev),
+	rest_assert_outcome(&e, ymcs()->do_deregister(&e.call, &e.dev),
 			    FAL_ERR_REMOTE_CALL_FAILED);
 	assert_int_equal(fake_http_ncalls(), 6);
 	fal_error_clear(&e.err);
 	fake_http_push(200, TOKEN_OK("tok-2", 7200), NULL);
 	fake_http_push(200, DEL_OK, NULL);
-	rest_assert_outcome(&e, ymcs()->deregister_device(&e.call, &e.dev),
+	rest_assert_outcome(&e, ymcs()->do_deregister(&e.call, &e.dev),
 			    FAL_OK);
 	rest_assert_request(6, "POST", "https://ymcs.example.com/api/v2/token");
 	assert_api_headers(7, "tok-2");
@@ -363,7 +363,7 @@ test_register_ignores_del_answer(void **state)
 		fake_http_push(dels[i].status, dels[i].body, NULL);
 		fake_http_push(200, ADD_OK, NULL);
 		fake_http_push(200, PINS_OK, NULL);
-		rest_assert_outcome(&e, ymcs()->register_device(&e.call, &e.dev),
+		rest_assert_outcome(&e, ymcs()->do_register(&e.call, &e.dev),
 				    FAL_OK);
 		assert_int_equal(fake_http_ncalls(), 4);
 	}
@@ -378,7 +378,7 @@ test_register_transport_failures(void **state)
 	(void)state;
 	env(&e);
 	fake_http_push_error(FAL_ERR_CONNECTION_FAILED, "Could not resolve host");
-	rest_assert_outcome(&e, ymcs()->register_device(&e.call, &e.dev),
+	rest_assert_outcome(&e, ymcs()->do_register(&e.call, &e.dev),
 			    FAL_ERR_CONNECTION_FAILED);
 	assert_string_equal(e.err.message, "Could not resolve host");
 	assert_int_equal(fake_http_ncalls(), 1);
@@ -387,7 +387,7 @@ test_register_transport_failures(void **state)
 	env(&e);
 	fake_http_push(200, TOKEN_OK("tok-1", 7200), NULL);
 	fake_http_push_error(FAL_ERR_CONNECTION_FAILED, "Timeout was reached");
-	rest_assert_outcome(&e, ymcs()->register_device(&e.call, &e.dev),
+	rest_assert_outcome(&e, ymcs()->do_register(&e.call, &e.dev),
 			    FAL_ERR_CONNECTION_FAILED);
 	assert_int_equal(fake_http_ncalls(), 2);
 
@@ -396,7 +396,7 @@ test_register_transport_failures(void **state)
 	fake_http_push(200, TOKEN_OK("tok-1", 7200), NULL);
 	fake_http_push(200, DEL_OK, NULL);
 	fake_http_push_error(FAL_ERR_READ_RESPONSE_FAILED, "answer over 1 MiB");
-	rest_assert_outcome(&e, ymcs()->register_device(&e.call, &e.dev),
+	rest_assert_outcome(&e, ymcs()->do_register(&e.call, &e.dev),
 			    FAL_ERR_READ_RESPONSE_FAILED);
 }
 
@@ -432,13 +432,13 @@ test_token_failures(void **state)
 		setup(NULL);
 		env(&e);
 		fake_http_push(cases[i].status, cases[i].body, NULL);
-		rest_assert_outcome(&e, ymcs()->register_device(&e.call, &e.dev),
+		rest_assert_outcome(&e, ymcs()->do_register(&e.call, &e.dev),
 				    cases[i].want);
 		assert_int_equal(fake_http_ncalls(), 1);
 		/* The next request tries again and succeeds. */
 		fal_error_clear(&e.err);
 		push_register_ok(1);
-		rest_assert_outcome(&e, ymcs()->register_device(&e.call, &e.dev),
+		rest_assert_outcome(&e, ymcs()->do_register(&e.call, &e.dev),
 				    FAL_OK);
 		assert_int_equal(token_requests(), 2);
 	}
@@ -504,13 +504,13 @@ test_add_refusals(void **state)
 		fake_http_push(200, TOKEN_OK("tok-1", 7200), NULL);
 		fake_http_push(200, DEL_OK, NULL);
 		fake_http_push(cases[i].status, cases[i].body, NULL);
-		rest_assert_outcome(&e, ymcs()->register_device(&e.call, &e.dev),
+		rest_assert_outcome(&e, ymcs()->do_register(&e.call, &e.dev),
 				    cases[i].want);
 		if (cases[i].message != NULL)
 			assert_string_equal(e.err.message, cases[i].message);
 		/* No PIN lookup after a failed add. */
 		assert_int_equal(fake_http_ncalls(), 3);
-		assert_false(e.call.has_pin);
+		assert_false(e.out.has_pin);
 	}
 }
 
@@ -526,7 +526,7 @@ test_add_forbidden_suggests_sn(void **state)
 	fake_http_push(200, DEL_OK, NULL);
 	fake_http_push(403, "{\"code\":900403,\"error\":\"Forbidden\","
 		       "\"requestId\":\"r1\",\"message\":\"no permission\"}", NULL);
-	rest_assert_outcome(&e, ymcs()->register_device(&e.call, &e.dev),
+	rest_assert_outcome(&e, ymcs()->do_register(&e.call, &e.dev),
 			    FAL_ERR_UNKNOWN_PROVIDER_ERROR);
 	assert_non_null(strstr(e.err.message, "900403"));
 	assert_non_null(strstr(e.err.message, "\"sn\""));
@@ -554,14 +554,14 @@ test_pin_lookup_failures(void **state)
 	for (size_t i = 0; i < sizeof(pins) / sizeof(pins[0]); i++) {
 		setup(NULL);
 		env(&e);
-		e.call.has_pin = true;
+		e.out.has_pin = true;
 		fake_http_push(200, TOKEN_OK("tok-1", 7200), NULL);
 		fake_http_push(200, DEL_OK, NULL);
 		fake_http_push(200, ADD_OK, NULL);
 		fake_http_push(pins[i].status, pins[i].body, NULL);
-		rest_assert_outcome(&e, ymcs()->register_device(&e.call, &e.dev),
+		rest_assert_outcome(&e, ymcs()->do_register(&e.call, &e.dev),
 				    FAL_OK);
-		assert_false(e.call.has_pin);
+		assert_false(e.out.has_pin);
 	}
 
 	setup(NULL);
@@ -570,9 +570,9 @@ test_pin_lookup_failures(void **state)
 	fake_http_push(200, DEL_OK, NULL);
 	fake_http_push(200, ADD_OK, NULL);
 	fake_http_push_error(FAL_ERR_CONNECTION_FAILED, "reset");
-	rest_assert_outcome(&e, ymcs()->register_device(&e.call, &e.dev), FAL_OK);
+	rest_assert_outcome(&e, ymcs()->do_register(&e.call, &e.dev), FAL_OK);
 	assert_string_equal(e.err.message, "");
-	assert_false(e.call.has_pin);
+	assert_false(e.out.has_pin);
 }
 
 /* The PIN's MAC may come in another notation. */
@@ -588,9 +588,9 @@ test_pin_mac_notations(void **state)
 	fake_http_push(200, ADD_OK, NULL);
 	fake_http_push(200, "[{\"mac\":\"001122334455\",\"pin\":\"1\"},"
 		       "{\"mac\":\"AC:DE:48:23:45:67\",\"pin\":\"4242\"}]", NULL);
-	rest_assert_outcome(&e, ymcs()->register_device(&e.call, &e.dev), FAL_OK);
-	assert_true(e.call.has_pin);
-	assert_string_equal(e.call.pin, "4242");
+	rest_assert_outcome(&e, ymcs()->do_register(&e.call, &e.dev), FAL_OK);
+	assert_true(e.out.has_pin);
+	assert_string_equal(e.out.pin, "4242");
 }
 
 static void
@@ -602,7 +602,7 @@ test_deregister(void **state)
 	env(&e);
 	fake_http_push(200, TOKEN_OK("tok-1", 7200), NULL);
 	fake_http_push(200, DEL_OK, NULL);
-	rest_assert_outcome(&e, ymcs()->deregister_device(&e.call, &e.dev),
+	rest_assert_outcome(&e, ymcs()->do_deregister(&e.call, &e.dev),
 			    FAL_OK);
 	assert_int_equal(fake_http_ncalls(), 2);
 	rest_assert_request(1, "POST",
@@ -645,7 +645,7 @@ test_deregister_answers(void **state)
 		env(&e);
 		fake_http_push(200, TOKEN_OK("tok-1", 7200), NULL);
 		fake_http_push(cases[i].status, cases[i].body, NULL);
-		rest_assert_outcome(&e, ymcs()->deregister_device(&e.call, &e.dev),
+		rest_assert_outcome(&e, ymcs()->do_deregister(&e.call, &e.dev),
 				    cases[i].want);
 	}
 }
@@ -661,7 +661,7 @@ test_deregister_401_retry(void **state)
 	fake_http_push(401, "", NULL);
 	fake_http_push(200, TOKEN_OK("tok-2", 7200), NULL);
 	fake_http_push(200, DEL_OK, NULL);
-	rest_assert_outcome(&e, ymcs()->deregister_device(&e.call, &e.dev),
+	rest_assert_outcome(&e, ymcs()->do_deregister(&e.call, &e.dev),
 			    FAL_OK);
 	assert_api_headers(3, "tok-2");
 }
@@ -676,7 +676,7 @@ test_base_url_without_slash(void **state)
 	rest_env_init(&e, FAL_YMCS, "https://ymcs.example.com/api", MAC, URL);
 	fake_http_push(200, TOKEN_OK("tok-1", 7200), NULL);
 	fake_http_push(200, DEL_OK, NULL);
-	assert_int_equal(ymcs()->deregister_device(&e.call, &e.dev), FAL_OK);
+	assert_int_equal(ymcs()->do_deregister(&e.call, &e.dev), FAL_OK);
 	rest_assert_request(0, "POST", "https://ymcs.example.com/api/v2/token");
 	rest_assert_request(1, "POST",
 			    "https://ymcs.example.com/api/v2/rps/delDevices");
@@ -692,7 +692,7 @@ test_flags_and_prepare(void **state)
 	(void)state;
 	assert_true(ymcs()->uses_sn);
 	assert_true(ymcs()->answers_pin);
-	assert_false(ymcs()->uses_crc);
+	assert_false(fal_vendors[FAL_YMCS].has_crc);
 	assert_int_equal(ymcs()->prepare(&conf, errbuf, sizeof(errbuf)), -1);
 	assert_non_null(strstr(errbuf, "base_url"));
 	conf.base_url = (char *)"https://ymcs.example.com";
@@ -710,7 +710,7 @@ test_lookup_lists_the_device(void **state)
 	fake_http_push(200, TOKEN_OK("tok-1", 7200), NULL);
 	fake_http_push(200, "{\"skip\":0,\"limit\":1,\"data\":[{\"mac\":"
 		       "\"acde48234567\",\"uniqueServerUrl\":\"" URL "\"}]}", NULL);
-	rest_assert_outcome(&e, ymcs()->lookup_device(&e.call, &e.dev), FAL_OK);
+	rest_assert_outcome(&e, ymcs()->do_lookup(&e.call, &e.dev), FAL_OK);
 	assert_int_equal(fake_http_ncalls(), 2);
 	rest_assert_request(1, "POST",
 			    "https://ymcs.example.com/api/v2/rps/listDevices");
@@ -718,31 +718,31 @@ test_lookup_lists_the_device(void **state)
 	rest_assert_json(fake_http_call_at(1)->body,
 			 "{\"skip\":0,\"limit\":1,\"autoCount\":false,"
 			 "\"filter\":{\"mac\":\"acde48234567\"}}");
-	assert_int_equal(e.call.lookup_state, FAL_LOOKUP_REGISTERED);
-	assert_string_equal(e.call.lookup_url, URL);
-	free(e.call.lookup_url);
-	e.call.lookup_url = NULL;
+	assert_int_equal(e.out.lookup_state, FAL_LOOKUP_REGISTERED);
+	assert_string_equal(e.out.lookup_url, URL);
+	free(e.out.lookup_url);
+	e.out.lookup_url = NULL;
 
 	/* The token is cached; an empty list is not registered. */
 	fake_http_reset();
 	fake_http_push(200, "{\"data\":[]}", NULL);
-	rest_assert_outcome(&e, ymcs()->lookup_device(&e.call, &e.dev), FAL_OK);
+	rest_assert_outcome(&e, ymcs()->do_lookup(&e.call, &e.dev), FAL_OK);
 	assert_int_equal(fake_http_ncalls(), 1);
-	assert_int_equal(e.call.lookup_state, FAL_LOOKUP_NOT_REGISTERED);
-	assert_null(e.call.lookup_url);
+	assert_int_equal(e.out.lookup_state, FAL_LOOKUP_NOT_REGISTERED);
+	assert_null(e.out.lookup_url);
 
 	/* A refused token gets one fresh token and one retry, as elsewhere. */
 	fake_http_reset();
 	fake_http_push(401, "{\"code\":401002}", NULL);
 	fake_http_push(200, TOKEN_OK("tok-2", 7200), NULL);
 	fake_http_push(200, "{\"data\":[]}", NULL);
-	rest_assert_outcome(&e, ymcs()->lookup_device(&e.call, &e.dev), FAL_OK);
+	rest_assert_outcome(&e, ymcs()->do_lookup(&e.call, &e.dev), FAL_OK);
 	assert_int_equal(fake_http_ncalls(), 3);
 	assert_api_headers(2, "tok-2");
 
 	fake_http_reset();
 	fake_http_push(200, "<html>", NULL);
-	rest_assert_outcome(&e, ymcs()->lookup_device(&e.call, &e.dev),
+	rest_assert_outcome(&e, ymcs()->do_lookup(&e.call, &e.dev),
 			    FAL_ERR_UNKNOWN_RESPONSE);
 }
 
@@ -756,7 +756,7 @@ test_register_pct25(void **state)
 	rest_env_init(&e, FAL_YMCS, BASE, MAC,
 		      "https://p/a%2Fb/%25MACD.xml?x=%2F%2525");
 	push_register_ok(1);
-	rest_assert_outcome(&e, ymcs()->register_device(&e.call, &e.dev), FAL_OK);
+	rest_assert_outcome(&e, ymcs()->do_register(&e.call, &e.dev), FAL_OK);
 	rest_assert_json(fake_http_call_at(2)->body,
 			 "[{\"mac\":\"acde48234567\",\"uniqueServerUrl\":"
 			 "\"https://p/a%2Fb/%MACD.xml?x=%2F%25\"}]");

@@ -7,8 +7,8 @@
 
 #include <stdlib.h>
 
+#include "../../api/query.h"
 #include "../../lib/check.h"
-#include "../../lib/query.h"
 
 /* Parses query, expects want, and on success the code ok. */
 static void

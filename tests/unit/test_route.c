@@ -6,7 +6,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "../../lib/route.h"
+#include "../../api/route.h"
 
 /* Routes (uri, path_info, base) and checks kind, provider and mac. */
 static void

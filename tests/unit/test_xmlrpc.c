@@ -2,7 +2,7 @@
  * test_xmlrpc.c - the XML-RPC codec: calls built by fal_xmlrpc_call_new are
  * read back with mxml; answers of every shape the vendors (and broken
  * servers) send go through fal_xmlrpc_answer_parse; fal_xmlrpc_call runs
- * over a scripted fal_http_do defined here (so lib/http.c is not linked).
+ * over the scripted transport of fake_http.c.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -19,6 +19,7 @@
 #include <mxml.h>
 
 #include "../../lib/xmlrpc.h"
+#include "fake_http.h"
 
 /*
  * The Makefile links this test with --wrap=mxmlSAXLoadString: every
@@ -40,70 +41,6 @@ __wrap_mxmlSAXLoadString(mxml_node_t *top, const char *s, mxml_load_cb_t cb,
 {
 	mxml_loads++;
 	return __real_mxmlSAXLoadString(top, s, cb, sax, data);
-}
-
-/* ---- scripted transport replacing lib/http.c ---- */
-
-static struct {
-	/* what the last call sent */
-	char method[16];
-	char url[256];
-	char user[64];
-	char password[64];
-	bool has_user;
-	char content_type[64];
-	char *body;
-	int calls;
-	/* what to answer */
-	enum fal_err rc;
-	long status;
-	const char *answer;
-} fake;
-
-struct fal_http { int unused; };
-
-struct fal_http *
-fal_http_new(const struct fal_config *cfg)
-{
-	(void)cfg;
-	return calloc(1, sizeof(struct fal_http));
-}
-
-void
-fal_http_free(struct fal_http *http)
-{
-	free(http);
-}
-
-enum fal_err
-fal_http_do(struct fal_http *http, const struct fal_http_req *req,
-	    struct fal_http_resp *resp, struct fal_error *err)
-{
-	const char *const *h;
-
-	(void)http;
-	fake.calls++;
-	snprintf(fake.method, sizeof(fake.method), "%s", req->method);
-	snprintf(fake.url, sizeof(fake.url), "%s", req->url);
-	fake.has_user = req->user != NULL;
-	snprintf(fake.user, sizeof(fake.user), "%s", req->user ? req->user : "");
-	snprintf(fake.password, sizeof(fake.password), "%s",
-		 req->password ? req->password : "");
-	fake.content_type[0] = '\0';
-	for (h = req->headers; h != NULL && *h != NULL; h++)
-		if (strncmp(*h, "Content-Type:", 13) == 0)
-			snprintf(fake.content_type, sizeof(fake.content_type),
-				 "%s", *h);
-	free(fake.body);
-	fake.body = strndup(req->body, req->body_len);
-	memset(resp, 0, sizeof(*resp));
-	if (fake.rc != FAL_OK)
-		return fal_error_set(err, fake.rc, "scripted failure");
-	resp->status = fake.status;
-	resp->body = strdup(fake.answer);
-	resp->body_len = strlen(fake.answer);
-	resp->headers = strdup("HTTP/1.1 200 OK\r\n\r\n");
-	return FAL_OK;
 }
 
 /* ---- reading a call back with mxml ---- */
@@ -986,8 +923,7 @@ static int
 reset_fake(void **state)
 {
 	(void)state;
-	free(fake.body);
-	memset(&fake, 0, sizeof(fake));
+	fake_http_reset();
 	return 0;
 }
 
@@ -1001,13 +937,13 @@ test_call_posts_and_parses(void **state)
 	};
 	struct fal_xmlrpc_answer a;
 	struct fal_error err;
-	struct fal_http *http = fal_http_new(NULL);
+	struct fal_http *http = fake_http_client();
+	const struct fake_http_call *c;
 	char *expected;
 
 	(void)state;
-	fake.status = 200;
-	fake.answer = HEAD FALSE_V "<value>Error:owned_by_other_user</value>"
-		      TAIL;
+	fake_http_push(200, HEAD FALSE_V "<value>Error:owned_by_other_user"
+		       "</value>" TAIL, NULL);
 	fal_error_set(&err, FAL_ERR_INTERNAL, "stale");
 	assert_int_equal(fal_xmlrpc_call(http, "https://rps.example/xmlrpc",
 					 "user", "pa:ss", "redirect.registerPhone",
@@ -1016,17 +952,18 @@ test_call_posts_and_parses(void **state)
 	assert_false(a.ok);
 	assert_string_equal(a.message, "Error:owned_by_other_user");
 	fal_xmlrpc_answer_free(&a);
-	assert_int_equal(fake.calls, 1);
-	assert_string_equal(fake.method, "POST");
-	assert_string_equal(fake.url, "https://rps.example/xmlrpc");
-	assert_true(fake.has_user);
-	assert_string_equal(fake.user, "user");
-	assert_string_equal(fake.password, "pa:ss");
-	assert_string_equal(fake.content_type, "Content-Type: text/xml");
+	assert_int_equal(fake_http_ncalls(), 1);
+	c = fake_http_call_at(0);
+	assert_string_equal(c->method, "POST");
+	assert_string_equal(c->url, "https://rps.example/xmlrpc");
+	assert_non_null(c->user);
+	assert_string_equal(c->user, "user");
+	assert_string_equal(c->password, "pa:ss");
+	assert_string_equal(fake_http_call_header(0, "Content-Type"),
+			    "text/xml");
 	expected = fal_xmlrpc_call_new("redirect.registerPhone", p, 2);
-	assert_string_equal(fake.body, expected);
+	assert_string_equal(c->body, expected);
 	free(expected);
-	fal_http_free(http);
 }
 
 static void
@@ -1036,15 +973,15 @@ test_call_http_status(void **state)
 	struct fal_error err;
 
 	(void)state;
-	fake.status = 500;
-	fake.answer = HEAD TRUE_V TAIL;  /* a good body does not matter */
-	assert_int_equal(fal_xmlrpc_call(NULL, "u", "a", "b", "m", NULL, 0,
+	/* A good body does not matter. */
+	fake_http_push(500, HEAD TRUE_V TAIL, NULL);
+	fake_http_push(401, HEAD TRUE_V TAIL, NULL);
+	assert_int_equal(fal_xmlrpc_call(fake_http_client(), "u", "a", "b", "m", NULL, 0,
 					 &a, &err), FAL_ERR_REMOTE_CALL_FAILED);
 	assert_int_equal(err.code, FAL_ERR_REMOTE_CALL_FAILED);
 	assert_string_equal(err.message, "HTTP 500");
 	assert_null(a.message);
-	fake.status = 401;
-	assert_int_equal(fal_xmlrpc_call(NULL, "u", "a", "b", "m", NULL, 0,
+	assert_int_equal(fal_xmlrpc_call(fake_http_client(), "u", "a", "b", "m", NULL, 0,
 					 &a, &err), FAL_ERR_REMOTE_CALL_FAILED);
 	assert_string_equal(err.message, "HTTP 401");
 }
@@ -1056,13 +993,13 @@ test_call_transport_failure(void **state)
 	struct fal_error err;
 
 	(void)state;
-	fake.rc = FAL_ERR_CONNECTION_FAILED;
-	assert_int_equal(fal_xmlrpc_call(NULL, "u", "a", "b", "m", NULL, 0,
+	fake_http_push_error(FAL_ERR_CONNECTION_FAILED, "scripted failure");
+	fake_http_push_error(FAL_ERR_READ_RESPONSE_FAILED, "scripted failure");
+	assert_int_equal(fal_xmlrpc_call(fake_http_client(), "u", "a", "b", "m", NULL, 0,
 					 &a, &err), FAL_ERR_CONNECTION_FAILED);
 	assert_int_equal(err.code, FAL_ERR_CONNECTION_FAILED);
 	assert_null(a.message);
-	fake.rc = FAL_ERR_READ_RESPONSE_FAILED;
-	assert_int_equal(fal_xmlrpc_call(NULL, "u", "a", "b", "m", NULL, 0,
+	assert_int_equal(fal_xmlrpc_call(fake_http_client(), "u", "a", "b", "m", NULL, 0,
 					 &a, &err), FAL_ERR_READ_RESPONSE_FAILED);
 }
 
@@ -1073,9 +1010,8 @@ test_call_bad_answer(void **state)
 	struct fal_error err;
 
 	(void)state;
-	fake.status = 200;
-	fake.answer = "<html>oops</html>";
-	assert_int_equal(fal_xmlrpc_call(NULL, "u", "a", "b", "m", NULL, 0,
+	fake_http_push(200, "<html>oops</html>", NULL);
+	assert_int_equal(fal_xmlrpc_call(fake_http_client(), "u", "a", "b", "m", NULL, 0,
 					 &a, &err), FAL_ERR_UNKNOWN_RESPONSE);
 	assert_int_equal(err.code, FAL_ERR_UNKNOWN_RESPONSE);
 	assert_null(a.message);
@@ -1089,9 +1025,9 @@ test_call_unbuildable(void **state)
 	struct fal_error err;
 
 	(void)state;
-	assert_int_equal(fal_xmlrpc_call(NULL, "u", "a", "b", "m", &p, 1,
-					 &a, &err), FAL_ERR_INTERNAL);
-	assert_int_equal(fake.calls, 0);
+	assert_int_equal(fal_xmlrpc_call(fake_http_client(), "u", "a", "b",
+					 "m", &p, 1, &a, &err), FAL_ERR_INTERNAL);
+	assert_int_equal(fake_http_ncalls(), 0);
 }
 
 int

@@ -3,14 +3,12 @@
  * needing a token at the same moment cause one token request, and share
  * its outcome, a failure included.
  *
- * The transport here is this file's own thread-safe fake (fal_http_new,
- * fal_http_free, fal_http_do), which keeps lib/http.o out of the link: a
- * token request takes 200 ms, long enough for every worker to pile up.
+ * Each worker has its own client over the scripted transport, whose
+ * answers take 200 ms here: long enough for every worker to pile up.
  */
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
-#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -22,47 +20,30 @@
 
 #include "../../lib/cache_stats.h"
 #include "../../providers/ymcs.h"
+#include "fake_http.h"
 
 #define WORKERS 16
 
-static atomic_int token_requests;
-static atomic_int token_status = 200;
-static int dummy;
-
-struct fal_http *
-fal_http_new(const struct fal_config *cfg)
+/* Queues the answer of one token request: status, token tok-n. */
+static void
+push_token(long status, int n)
 {
-	(void)cfg;
-	return (struct fal_http *)&dummy;
+	char body[80];
+
+	snprintf(body, sizeof(body),
+		 "{\"access_token\":\"tok-%d\",\"expires_in\":7200}", n);
+	fake_http_push(status, body, NULL);
 }
 
-void
-fal_http_free(struct fal_http *http)
+/* The number of requests made, every one of them a token request. */
+static size_t
+token_requests(void)
 {
-	(void)http;
-}
-
-enum fal_err
-fal_http_do(struct fal_http *http, const struct fal_http_req *req,
-	    struct fal_http_resp *resp, struct fal_error *err)
-{
-	const struct timespec slow = { 0, 200 * 1000 * 1000 };
-	int n;
-
-	(void)http;
-	(void)err;
-	memset(resp, 0, sizeof(*resp));
-	if (strstr(req->url, "/v2/token") == NULL)
-		fail_msg("unexpected request to %s", req->url);
-	n = atomic_fetch_add(&token_requests, 1) + 1;
-	nanosleep(&slow, NULL);
-	resp->status = atomic_load(&token_status);
-	if (asprintf(&resp->body, "{\"access_token\":\"tok-%d\","
-		     "\"expires_in\":7200}", n) < 0)
-		abort();
-	resp->body_len = strlen(resp->body);
-	resp->headers = strdup("");
-	return FAL_OK;
+	for (size_t i = 0; i < fake_http_ncalls(); i++)
+		if (strstr(fake_http_call_at(i)->url, "/v2/token") == NULL)
+			fail_msg("unexpected request to %s",
+				 fake_http_call_at(i)->url);
+	return fake_http_ncalls();
 }
 
 /* One worker's call. */
@@ -91,10 +72,11 @@ work(void *arg)
 	struct fal_call call = { 0 };
 
 	call.conf = &conf;
-	call.http = fal_http_new(NULL);
+	call.http = fake_http_new(NULL);
 	call.err = &w->err;
 	pthread_barrier_wait(&start);
 	w->rc = fal_ymcs_token(&call, w->stale, &w->token);
+	fal_http_free(call.http);
 	return NULL;
 }
 
@@ -125,8 +107,8 @@ setup(void **state)
 {
 	(void)state;
 	fal_ymcs_cache_reset();
-	atomic_store(&token_requests, 0);
-	atomic_store(&token_status, 200);
+	fake_http_reset();
+	fake_http_set_delay(200);
 	return 0;
 }
 
@@ -137,8 +119,9 @@ test_concurrent_first_requests_fetch_once(void **state)
 	unsigned long fetched = fal_cache_stat_get(FAL_CACHE_TOKEN_FETCHED);
 
 	(void)state;
+	push_token(200, 1);
 	run_workers(ws, NULL);
-	assert_int_equal(atomic_load(&token_requests), 1);
+	assert_int_equal(token_requests(), 1);
 	for (int i = 0; i < WORKERS; i++) {
 		assert_int_equal(ws[i].rc, FAL_OK);
 		assert_string_equal(ws[i].token, "tok-1");
@@ -149,7 +132,7 @@ test_concurrent_first_requests_fetch_once(void **state)
 
 	/* And afterwards the cache answers without asking. */
 	run_workers(ws, NULL);
-	assert_int_equal(atomic_load(&token_requests), 1);
+	assert_int_equal(token_requests(), 1);
 	free_workers(ws);
 }
 
@@ -160,9 +143,10 @@ test_concurrent_failure_shared_not_cached(void **state)
 	struct worker ws[WORKERS];
 
 	(void)state;
-	atomic_store(&token_status, 500);
+	push_token(500, 1);
+	push_token(200, 2);
 	run_workers(ws, NULL);
-	assert_int_equal(atomic_load(&token_requests), 1);
+	assert_int_equal(token_requests(), 1);
 	for (int i = 0; i < WORKERS; i++) {
 		assert_int_equal(ws[i].rc, FAL_ERR_REMOTE_CALL_FAILED);
 		assert_null(ws[i].token);
@@ -170,9 +154,8 @@ test_concurrent_failure_shared_not_cached(void **state)
 	}
 	free_workers(ws);
 
-	atomic_store(&token_status, 200);
 	run_workers(ws, NULL);
-	assert_int_equal(atomic_load(&token_requests), 2);
+	assert_int_equal(token_requests(), 2);
 	for (int i = 0; i < WORKERS; i++)
 		assert_string_equal(ws[i].token, "tok-2");
 	free_workers(ws);
@@ -185,17 +168,19 @@ test_concurrent_refresh_after_401(void **state)
 	struct worker ws[WORKERS];
 
 	(void)state;
+	push_token(200, 1);
+	push_token(200, 2);
 	run_workers(ws, NULL);
 	free_workers(ws);
 	run_workers(ws, "tok-1");
-	assert_int_equal(atomic_load(&token_requests), 2);
+	assert_int_equal(token_requests(), 2);
 	for (int i = 0; i < WORKERS; i++)
 		assert_string_equal(ws[i].token, "tok-2");
 	free_workers(ws);
 
 	/* A late worker that still held tok-1 takes tok-2 without asking. */
 	run_workers(ws, "tok-1");
-	assert_int_equal(atomic_load(&token_requests), 2);
+	assert_int_equal(token_requests(), 2);
 	free_workers(ws);
 }
 

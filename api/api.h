@@ -11,9 +11,9 @@
 
 #include <cjson/cJSON.h>
 
-#include "config.h"
-#include "err.h"
-#include "http.h"
+#include "../lib/config.h"
+#include "../lib/err.h"
+#include "../lib/http.h"
 #include "route.h"
 
 struct fal_request;

@@ -38,15 +38,6 @@ static const struct {
 	{ M(FAL_METHOD_GET) | M(FAL_METHOD_HEAD), "GET, HEAD" },  /* FAL_ROUTE_BATCH_DEVICES */
 };
 
-static const char *const methods[FAL_METHOD__MAX] = {
-	"GET",     /* FAL_METHOD_GET */
-	"HEAD",    /* FAL_METHOD_HEAD */
-	"PUT",     /* FAL_METHOD_PUT */
-	"DELETE",  /* FAL_METHOD_DELETE */
-	"POST",    /* FAL_METHOD_POST */
-	NULL,      /* FAL_METHOD_OTHER */
-};
-
 /* The path split on '/': seg[i] is decoded and curl-allocated. */
 struct segs {
 	char *seg[SEG_MAX];
@@ -226,17 +217,6 @@ fal_route_free(struct fal_route *route)
 	free(route->buf_);
 	route->buf_ = route->provider = route->mac = route->batch = NULL;
 	route->kind = FAL_ROUTE_NOT_FOUND;
-}
-
-enum fal_method
-fal_method_parse(const char *method)
-{
-	int m;
-
-	for (m = 0; method != NULL && m < FAL_METHOD_OTHER; m++)
-		if (strcmp(method, methods[m]) == 0)
-			return (enum fal_method)m;
-	return FAL_METHOD_OTHER;
 }
 
 int

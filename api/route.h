@@ -6,6 +6,8 @@
 #ifndef FAL_ROUTE_H
 #define FAL_ROUTE_H
 
+#include "../lib/method.h"
+
 enum fal_route_kind {
 	FAL_ROUTE_NOT_FOUND,
 	FAL_ROUTE_HEALTH,     /* /health/check */
@@ -18,15 +20,6 @@ enum fal_route_kind {
 	FAL_ROUTE__MAX
 };
 
-enum fal_method {
-	FAL_METHOD_GET,
-	FAL_METHOD_HEAD,
-	FAL_METHOD_PUT,
-	FAL_METHOD_DELETE,
-	FAL_METHOD_POST,
-	FAL_METHOD_OTHER,
-	FAL_METHOD__MAX
-};
 
 struct fal_route {
 	enum fal_route_kind kind;
@@ -46,9 +39,6 @@ int fal_route_parse(const char *request_uri, const char *path_info,
 
 /* Frees what fal_route_parse allocated. */
 void fal_route_free(struct fal_route *route);
-
-/* FAL_METHOD_* of a request method name (case-sensitive, as HTTP says). */
-enum fal_method fal_method_parse(const char *method);
 
 /* Whether the route answers that method. */
 int fal_route_allows(enum fal_route_kind kind, enum fal_method method);

@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "check.h"
-#include "json.h"
+#include "../lib/check.h"
+#include "../lib/json.h"
 
 /*
  * Fills out->sn and out->sn_err from the "sn" member of root.  Returns

@@ -1,24 +1,25 @@
 /*
  * api.c - the HTTP API of SPEC §1: routing, the checks of §1.1 in their
- * order, the vendor call, and the JSON answers.
+ * order, the device action (fal_device_do) and the JSON answers.
  */
 #include "api.h"
 
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <cjson/cJSON.h>
 
-#include "../providers/provider.h"
+#include "../lib/clock.h"
+#include "../lib/device.h"
+#include "../lib/mac.h"
+#include "../lib/metrics.h"
+#include "../lib/url.h"
+#include "../providers/table.h"
 #include "auth.h"
 #include "body.h"
-#include "mac.h"
-#include "metrics.h"
 #include "query.h"
 #include "route.h"
-#include "url.h"
 
 static const char json_type[] = "application/json";
 
@@ -103,11 +104,11 @@ answer_providers(const struct fal_config *cfg, struct fal_response *resp)
 
 /* PUT success for a provider that answers the device's PIN (ymcs). */
 static void
-answer_pin(struct fal_response *resp, const struct fal_call *call)
+answer_pin(struct fal_response *resp, const struct fal_outcome *out)
 {
 	cJSON *root = cJSON_CreateObject();
-	cJSON *pin = call->has_pin ? cJSON_CreateString(call->pin)
-				   : cJSON_CreateNull();
+	cJSON *pin = out->has_pin ? cJSON_CreateString(out->pin)
+				  : cJSON_CreateNull();
 
 	if (root == NULL || !cJSON_AddItemToObject(root, "device_pin", pin)) {
 		cJSON_Delete(pin);
@@ -130,36 +131,24 @@ static const char *const lookup_states[] = {
  * vendor told it for a registered device.
  */
 static void
-answer_lookup(struct fal_response *resp, const struct fal_call *call)
+answer_lookup(struct fal_response *resp, const struct fal_outcome *out)
 {
 	cJSON *root = cJSON_CreateObject();
-	bool has_url = call->lookup_url != NULL &&
-		       call->lookup_state == FAL_LOOKUP_REGISTERED;
+	bool has_url = out->lookup_url != NULL &&
+		       out->lookup_state == FAL_LOOKUP_REGISTERED;
 
 	if (root == NULL ||
 	    !cJSON_AddStringToObject(root, "provider", resp->provider) ||
 	    !cJSON_AddStringToObject(root, "mac", resp->mac) ||
 	    !cJSON_AddStringToObject(root, "state",
-				     lookup_states[call->lookup_state]) ||
-	    !(has_url ? cJSON_AddStringToObject(root, "url", call->lookup_url)
+				     lookup_states[out->lookup_state]) ||
+	    !(has_url ? cJSON_AddStringToObject(root, "url", out->lookup_url)
 		      : cJSON_AddNullToObject(root, "url"))) {
 		cJSON_Delete(root);
 		root = NULL;
 	}
 	if (fal_response_json(resp, 200, root) != 0)
 		answer_code(resp, FAL_ERR_INTERNAL);
-}
-
-/* The provider function a method calls: register, deregister, look up. */
-static enum fal_err
-call_provider(const struct fal_provider *p, enum fal_method method,
-	      struct fal_call *call, const struct fal_device *dev)
-{
-	if (method == FAL_METHOD_PUT)
-		return p->register_device(call, dev);
-	if (method == FAL_METHOD_DELETE)
-		return p->deregister_device(call, dev);
-	return p->lookup_device(call, dev);
 }
 
 enum fal_err
@@ -223,50 +212,48 @@ check_put_body(const struct fal_request *req, const struct fal_provider *p,
 	return FAL_OK;
 }
 
-static long
-elapsed_ms(const struct timespec *t0)
-{
-	struct timespec t1;
-
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	return (t1.tv_sec - t0->tv_sec) * 1000 +
-	       (t1.tv_nsec - t0->tv_nsec) / 1000000;
-}
-
-/* Calls the vendor and answers its outcome. */
+/*
+ * Does the device action at the vendor, every vendor call bounded by
+ * one timeout_ms budget from now and by the client's presence, and
+ * answers its outcome.
+ */
 static void
 call_vendor(const struct fal_config *cfg, struct fal_http *http,
-	    const struct fal_provider *p, enum fal_method method,
-	    const struct fal_device *dev, struct fal_response *resp)
+	    const struct fal_request *req, enum fal_provider_id id,
+	    enum fal_action action, const struct fal_device *dev,
+	    struct fal_response *resp)
 {
-	struct fal_error err;
-	struct fal_call call = {
-		.cfg = cfg,
-		.conf = &cfg->providers[p->id],
-		.http = http,
-		.err = &err,
+	const struct fal_provider *p = fal_provider_get(id);
+	const struct fal_guard guard = {
+		.deadline_ms = fal_clock_ms() + cfg->timeout_ms,
+		.gone = req->client_gone,
+		.gone_ctx = req->client_gone_ctx,
 	};
-	struct timespec t0;
-	enum fal_err rc;
+	struct fal_outcome out;
 
-	fal_error_clear(&err);
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	rc = call_provider(p, method, &call, dev);
-	resp->vendor_ms = elapsed_ms(&t0);
-	fal_metrics_vendor_call(p->id, resp->vendor_ms);
-	if (rc != FAL_OK) {
-		/* The vendor's words, masked of every secret we send
-		 * (fal_error_set), become our message. */
-		err.code = rc;
-		fal_response_error(resp, &err);
-	} else if (method == FAL_METHOD_GET) {
-		answer_lookup(resp, &call);
-	} else if (method == FAL_METHOD_PUT && p->answers_pin) {
-		answer_pin(resp, &call);
-	} else {
+	fal_device_do(p, &cfg->providers[id], http, &guard, action, dev, &out);
+	resp->vendor_ms = out.vendor_ms;
+	fal_metrics_vendor_call(id, out.vendor_ms);
+	if (out.err.code != FAL_OK)
+		fal_response_error(resp, &out.err);
+	else if (action == FAL_ACTION_LOOKUP)
+		answer_lookup(resp, &out);
+	else if (action == FAL_ACTION_REGISTER && p->answers_pin)
+		answer_pin(resp, &out);
+	else
 		answer_empty(resp);
-	}
-	free(call.lookup_url);
+	fal_outcome_free(&out);
+}
+
+/* The device action a method asks for (SPEC §1.1, §1.8). */
+static enum fal_action
+method_action(enum fal_method method)
+{
+	if (method == FAL_METHOD_PUT)
+		return FAL_ACTION_REGISTER;
+	if (method == FAL_METHOD_DELETE)
+		return FAL_ACTION_DEREGISTER;
+	return FAL_ACTION_LOOKUP;
 }
 
 /*
@@ -276,52 +263,49 @@ call_vendor(const struct fal_config *cfg, struct fal_http *http,
 static enum fal_err
 handle_device(const struct fal_config *cfg, struct fal_http *http,
 	      const struct fal_request *req, const struct fal_route *route,
-	      enum fal_method method, struct fal_response *resp)
+	      enum fal_method method, struct fal_response *resp,
+	      enum fal_provider_id *id)
 {
 	struct fal_device dev = { 0 };
 	struct fal_body body = { 0 };
 	char vendor_url[FAL_URL_MAX + 1];
-	const struct fal_provider *p;
-	enum fal_provider_id id;
+	enum fal_action action = method_action(method);
+	enum fal_provider_id pid = fal_provider_lookup(route->provider);
 	enum fal_err rc;
 
-	id = fal_provider_lookup(route->provider);
-	if (id == FAL_PROVIDER__MAX || !fal_provider_enabled(cfg, id))
+	/* Metrics count a disabled provider's requests as naming none. */
+	if (!fal_provider_enabled(cfg, pid))
 		return FAL_ERR_PROVIDER_NOT_SUPPORTED;
-	p = fal_provider_get(id);
-	resp->provider = fal_provider_name(id);
+	*id = pid;
+	resp->provider = fal_provider_name(*id);
 	if ((rc = fal_mac_parse(route->mac, &dev.mac)) != FAL_OK)
 		return rc;
 	memcpy(resp->mac, dev.mac.hyphen, sizeof(resp->mac));
-	if (method == FAL_METHOD_PUT &&
-	    (rc = check_put_body(req, p, &body, &dev, vendor_url)) != FAL_OK)
+	if (action == FAL_ACTION_REGISTER &&
+	    (rc = check_put_body(req, fal_provider_get(*id), &body,
+				 &dev, vendor_url)) != FAL_OK)
 		goto out;
-	if (p->uses_crc && !cfg->providers[id].disable_crc &&
+	if (fal_vendors[*id].has_crc && !cfg->providers[*id].disable_crc &&
 	    (rc = fal_crc_parse(req->query_string, dev.crc)) != FAL_OK)
 		goto out;
-	call_vendor(cfg, http, p, method, &dev, resp);
+	call_vendor(cfg, http, req, *id, action, &dev, resp);
 out:
 	fal_body_free(&body);
 	return rc;
 }
 
-static bool
-is_batch_route(enum fal_route_kind kind)
-{
-	return kind == FAL_ROUTE_BATCHES || kind == FAL_ROUTE_BATCH ||
-	       kind == FAL_ROUTE_BATCH_DEVICES;
-}
-
 /* GET /metrics: this library's figures, then the batch runner's. */
 static enum fal_err
-answer_metrics(const struct fal_request *req, struct fal_response *resp)
+answer_metrics(const struct fal_config *cfg, const struct fal_request *req,
+	       struct fal_response *resp)
 {
 	char *more = req->batches != NULL ? req->batches->metrics(req->batches->ctx)
 					  : NULL;
 	size_t mlen = more != NULL ? strlen(more) : 0;
 	char *all;
 
-	if (fal_metrics_render(&resp->body, &resp->body_len) != 0) {
+	if (fal_metrics_render(cfg->vendors, cfg->n_providers, &resp->body,
+			       &resp->body_len) != 0) {
 		free(more);
 		return FAL_ERR_INTERNAL;
 	}
@@ -336,13 +320,47 @@ answer_metrics(const struct fal_request *req, struct fal_response *resp)
 	return FAL_OK;
 }
 
+/* Answers a route that allows the method, once the token is checked. */
+static enum fal_err
+answer_route(const struct fal_config *cfg, struct fal_http *http,
+	     const struct fal_request *req, const struct fal_route *route,
+	     enum fal_method method, struct fal_response *resp,
+	     enum fal_provider_id *id)
+{
+	switch (route->kind) {
+	case FAL_ROUTE_HEALTH:
+		answer_empty(resp);
+		return FAL_OK;
+	case FAL_ROUTE_PROVIDERS:
+		answer_providers(cfg, resp);
+		return FAL_OK;
+	case FAL_ROUTE_METRICS:
+		return answer_metrics(cfg, req, resp);
+	case FAL_ROUTE_DEVICE:
+		return handle_device(cfg, http, req, route, method, resp, id);
+	case FAL_ROUTE_BATCHES:
+	case FAL_ROUTE_BATCH:
+	case FAL_ROUTE_BATCH_DEVICES:
+		if (req->batches == NULL)
+			return FAL_ERR_NOT_FOUND;
+		req->batches->handle(req->batches->ctx, route, method, req,
+				     resp);
+		return FAL_OK;
+	case FAL_ROUTE_NOT_FOUND:
+	case FAL_ROUTE__MAX:
+		break;
+	}
+	return FAL_ERR_NOT_FOUND;
+}
+
 void
 fal_api_handle(const struct fal_config *cfg, struct fal_http *http,
 	       const struct fal_request *req, struct fal_response *resp)
 {
+	enum fal_provider_id id = FAL_PROVIDER__MAX;
 	struct fal_route route;
 	enum fal_method method;
-	enum fal_err rc = FAL_OK;
+	enum fal_err rc;
 
 	memset(resp, 0, sizeof(*resp));
 	resp->vendor_ms = -1;
@@ -360,25 +378,13 @@ fal_api_handle(const struct fal_config *cfg, struct fal_http *http,
 	} else if (route.kind != FAL_ROUTE_HEALTH &&
 		   !fal_auth_check(cfg, req->authorization)) {
 		rc = FAL_ERR_UNAUTHORIZED;
-	} else if (route.kind == FAL_ROUTE_HEALTH) {
-		answer_empty(resp);
-	} else if (route.kind == FAL_ROUTE_PROVIDERS) {
-		answer_providers(cfg, resp);
-	} else if (route.kind == FAL_ROUTE_METRICS) {
-		rc = answer_metrics(req, resp);
-	} else if (is_batch_route(route.kind) && req->batches == NULL) {
-		rc = FAL_ERR_NOT_FOUND;
-	} else if (is_batch_route(route.kind)) {
-		req->batches->handle(req->batches->ctx, &route, method, req, resp);
 	} else {
-		fal_http_guard(http, req->client_gone, req->client_gone_ctx);
-		rc = handle_device(cfg, http, req, &route, method, resp);
-		fal_http_guard(http, NULL, NULL);
+		rc = answer_route(cfg, http, req, &route, method, resp, &id);
 	}
 	if (rc != FAL_OK)
 		answer_code(resp, rc);
 	if (route.kind == FAL_ROUTE_DEVICE)
-		fal_metrics_request(resp->provider, method, resp->err);
+		fal_metrics_request(id, method, resp->err);
 	fal_route_free(&route);
 }
 

@@ -11,7 +11,7 @@
 
 #include <curl/curl.h>
 
-#include "check.h"
+#include "../lib/check.h"
 
 /* Whether query is too long for curl's int lengths. */
 static bool

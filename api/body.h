@@ -7,7 +7,7 @@
 
 #include <stddef.h>
 
-#include "err.h"
+#include "../lib/err.h"
 
 /* Largest accepted body; one byte more is request_too_large. */
 #define FAL_BODY_MAX (64 * 1024)

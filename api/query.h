@@ -5,7 +5,7 @@
 #ifndef FAL_QUERY_H
 #define FAL_QUERY_H
 
-#include "err.h"
+#include "../lib/err.h"
 
 /*
  * Reads the first `crc` parameter of query (may be NULL), percent-decoded.

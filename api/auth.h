@@ -7,7 +7,7 @@
 
 #include <stdbool.h>
 
-#include "config.h"
+#include "../lib/config.h"
 
 /*
  * True when no token is configured, or authorization (the header value,
