@@ -10,7 +10,6 @@
 
 #include <cjson/cJSON.h>
 
-#include "../lib/clock.h"
 #include "../lib/device.h"
 #include "../lib/mac.h"
 #include "../lib/metrics.h"
@@ -225,7 +224,7 @@ call_vendor(const struct fal_config *cfg, struct fal_http *http,
 {
 	const struct fal_provider *p = fal_provider_get(id);
 	const struct fal_guard guard = {
-		.deadline_ms = fal_clock_ms() + cfg->timeout_ms,
+		.deadline_ms = fal_http_now_ms(http) + cfg->timeout_ms,
 		.gone = req->client_gone,
 		.gone_ctx = req->client_gone_ctx,
 	};

@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../lib/clock.h"
 #include "../lib/device.h"
 #include "../lib/http.h"
 #include "../lib/mac.h"
@@ -97,7 +96,7 @@ attempt(void *ctx, void *worker, const struct fal_batch_job *job,
 	const struct fal_config *cfg = ctx;
 	const struct fal_provider *p = fal_provider_get(job->provider);
 	const struct fal_guard guard = {
-		.deadline_ms = fal_clock_ms() + cfg->timeout_ms,
+		.deadline_ms = fal_http_now_ms(worker) + cfg->timeout_ms,
 	};
 	enum fal_action action = action_of(job->action);
 	struct fal_outcome o;

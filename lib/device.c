@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "clock.h"
 
 /* The operation of p for action, or NULL when p has none. */
 static fal_device_op
@@ -41,9 +40,9 @@ fal_device_do(const struct fal_provider *p, const struct fal_provider_conf *conf
 	if ((op = operation(p, action)) == NULL)
 		return fal_error_set(&out->err, FAL_ERR_METHOD_NOT_ALLOWED, NULL);
 	fal_http_set_guard(http, guard);
-	t0 = fal_clock_ms();
+	t0 = fal_http_now_ms(http);
 	rc = op(&call, dev);
-	out->vendor_ms = (long)(fal_clock_ms() - t0);
+	out->vendor_ms = (long)(fal_http_now_ms(http) - t0);
 	out->retry_after_ms = fal_http_retry_after_ms(http);
 	fal_http_set_guard(http, NULL);
 	if (rc == FAL_OK) {

@@ -54,6 +54,14 @@ fal_http_set_guard(struct fal_http *http, const struct fal_guard *guard)
 	http->retry_after_ms = -1;
 }
 
+long long
+fal_http_now_ms(const struct fal_http *http)
+{
+	if (http == NULL || http->transport->now_ms == NULL)
+		return fal_clock_ms();
+	return http->transport->now_ms(http->ctx);
+}
+
 long
 fal_http_retry_after_ms(const struct fal_http *http)
 {
@@ -100,7 +108,7 @@ call_limit_ms(const struct fal_http *http)
 
 	if (http->guard == NULL)
 		return budget_ms(http);
-	left = http->guard->deadline_ms - fal_clock_ms();
+	left = http->guard->deadline_ms - fal_http_now_ms(http);
 	return left > 0 ? (long)left : -1;
 }
 

@@ -50,7 +50,7 @@ struct fal_http_resp {
  * client that has gone.
  */
 struct fal_guard {
-	long long deadline_ms;       /* fal_clock_ms() when the budget ends */
+	long long deadline_ms;       /* fal_http_now_ms() when the budget ends */
 	bool (*gone)(void *ctx);     /* true when the client has gone; may be NULL */
 	void *gone_ctx;
 };
@@ -65,6 +65,11 @@ struct fal_http_transport {
 				long timeout_ms, struct fal_http_resp *resp,
 				struct fal_error *err);
 	void (*free)(void *ctx);     /* frees ctx; may be NULL */
+	/*
+	 * The clock of the client's deadlines and of the caches its callers
+	 * keep (monotonic ms); NULL: fal_clock_ms().  Tests move it forward.
+	 */
+	long long (*now_ms)(void *ctx);
 };
 
 /* A libcurl client for one worker; NULL when out of memory. cfg must outlive it. */
@@ -80,6 +85,9 @@ struct fal_http *fal_http_new_transport(const struct fal_config *cfg,
 
 /* Bounds the calls that follow by guard (NULL: timeout_ms per call). */
 void fal_http_set_guard(struct fal_http *http, const struct fal_guard *guard);
+
+/* The time on http's clock (see now_ms above); http may be NULL. */
+long long fal_http_now_ms(const struct fal_http *http);
 
 /* Retry-After of the last answer in milliseconds; -1 when none. */
 long fal_http_retry_after_ms(const struct fal_http *http);

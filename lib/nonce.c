@@ -3,7 +3,7 @@
 
 #include <openssl/rand.h>
 
-/* 32 hex digits is the longest nonce anyone asks of us. */
+/* 32 bytes (64 hex digits) is the longest nonce anyone asks of us. */
 #define NONCE_BYTES_MAX 32
 
 int

@@ -14,7 +14,6 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "../lib/cache_stats.h"
 #include "../lib/secret.h"
@@ -22,8 +21,8 @@
 #include "ymcs_headers.h"
 #include "ymcs_json.h"
 
-/* A token is used until this many seconds before it expires. */
-#define TOKEN_MARGIN_S 60
+/* A token is used until this many milliseconds before it expires. */
+#define TOKEN_MARGIN_MS 60000
 
 static struct {
 	pthread_mutex_t lock;
@@ -31,22 +30,13 @@ static struct {
 	bool fetching;              /* a worker is fetching right now */
 	unsigned long rounds;       /* fetches finished so far */
 	char *token;                /* the last token fetched, or NULL */
-	long long good_until;       /* monotonic seconds; cached while before */
+	long long good_until;       /* fal_http_now_ms(); cached while before */
 	struct fal_error last;      /* outcome of the last fetch */
 } cache = {
 	.lock = PTHREAD_MUTEX_INITIALIZER,
 	.done = PTHREAD_COND_INITIALIZER,
 };
 
-/* Seconds on a clock that never jumps. */
-static long long
-now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec;
-}
 
 /* Whether the cached token may serve a caller that found stale refused. */
 static bool
@@ -150,7 +140,8 @@ fetch_and_publish(struct fal_call *call, const char *stale, char **token)
 	if (rc == FAL_OK) {
 		free(cache.token);
 		cache.token = fresh;
-		cache.good_until = now_s() + expires_in - TOKEN_MARGIN_S;
+		cache.good_until = fal_http_now_ms(call->http) +
+				   expires_in * 1000 - TOKEN_MARGIN_MS;
 		fal_error_clear(&cache.last);
 		rc = hand_out(call, token);
 	} else {
@@ -174,7 +165,7 @@ fal_ymcs_token(struct fal_call *call, const char *stale, char **token)
 	*token = NULL;
 	pthread_mutex_lock(&cache.lock);
 	for (;;) {
-		if (usable(stale) && now_s() < cache.good_until) {
+		if (usable(stale) && fal_http_now_ms(call->http) < cache.good_until) {
 			rc = hand_out(call, token);
 			pthread_mutex_unlock(&cache.lock);
 			return rc;

@@ -198,11 +198,8 @@ class TestOpenAPI(unittest.TestCase):
         self.assertEqual(methods["/batches/{id}"], ["delete", "get"])
         comp = d["components"]
         codes = comp["schemas"]["Error"]["properties"]["error"]["enum"]
-        # client_gone ends a request whose client has left: no client
-        # ever reads it (logs and metrics do).
         self.assertEqual(sorted(codes),
-                         sorted(c for c in error_codes()
-                                if c not in ("ok", "client_gone")))
+                         sorted(c for c in error_codes() if c != "ok"))
         self.assertEqual(comp["parameters"]["provider"]["schema"]["enum"],
                          PROVIDERS)
         self.assertEqual(paths["/health/check"]["get"]["security"], [])

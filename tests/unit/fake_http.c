@@ -8,6 +8,8 @@
 #include <strings.h>
 #include <time.h>
 
+#include "../../lib/clock.h"
+
 #define FAKE_MAX 64
 
 struct answer {
@@ -23,6 +25,7 @@ static size_t ncalls;
 static struct answer answers[FAKE_MAX];
 static size_t nanswers, next_answer;
 static long delay_ms;
+static long long clock_ahead_ms;  /* how far the clock was moved forward */
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static struct fal_http *shared_client;
 
@@ -167,8 +170,30 @@ fake_perform(void *ctx, const struct fal_http_req *req, long timeout_ms,
 	return FAL_OK;
 }
 
+/* The transport's clock: the real one, moved forward by the tests. */
+static long long
+fake_now_ms(void *ctx)
+{
+	long long ahead;
+
+	(void)ctx;
+	pthread_mutex_lock(&lock);
+	ahead = clock_ahead_ms;
+	pthread_mutex_unlock(&lock);
+	return fal_clock_ms() + ahead;
+}
+
+void
+fake_http_advance_clock(long long ms)
+{
+	pthread_mutex_lock(&lock);
+	clock_ahead_ms += ms;
+	pthread_mutex_unlock(&lock);
+}
+
 static const struct fal_http_transport fake_transport = {
 	.perform = fake_perform,
+	.now_ms = fake_now_ms,
 };
 
 struct fal_http *

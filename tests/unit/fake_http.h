@@ -47,6 +47,12 @@ const char *fake_http_call_header(size_t i, const char *name);
 /* Makes every answer wait ms milliseconds before it is given. */
 void fake_http_set_delay(long ms);
 
+/*
+ * Moves the clients' clock (fal_http_now_ms: deadlines, the YMCS token's
+ * lifetime) ms forward, for good: it never goes back, not even on reset.
+ */
+void fake_http_advance_clock(long long ms);
+
 /* The shared client to hand to providers (no configuration). */
 struct fal_http *fake_http_client(void);
 
