@@ -45,9 +45,11 @@ $(BUILD)/falconieri: $(CGI_OBJ) $(BUILD)/libfalconieri.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # What tests share, in one archive: the scripted transport
-# (tests/unit/fake_http.c) and the fuzz targets' functions (built without
+# (tests/unit/fake_http.c), the vendor tests' checks (rpc_check.c,
+# rest_check.c) and the fuzz targets' functions (built without
 # their libFuzzer entry point) that test_fuzz_replay replays.
-TEST_SRC  := tests/unit/fake_http.c $(wildcard tests/fuzz/fuzz_*.c)
+TEST_SRC  := tests/unit/fake_http.c tests/unit/rpc_check.c \
+             tests/unit/rest_check.c $(wildcard tests/fuzz/fuzz_*.c)
 TEST_OBJ  := $(TEST_SRC:%.c=$(BUILD)/%.o)
 
 $(BUILD)/tests/fuzz/%.o: CFLAGS += -DFAL_FUZZ_REPLAY
@@ -60,10 +62,6 @@ $(BUILD)/libfaltest.a: $(TEST_OBJ)
 $(UNIT_BIN): $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o \
 		$(BUILD)/libfaltest.a $(BUILD)/libfalconieri.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
-
-# test_xmlrpc counts the documents handed to mxml (it proves that some
-# answers are refused before mxml reads a byte of them).
-$(BUILD)/tests/test_xmlrpc: LDFLAGS += -Wl,--wrap=mxmlSAXLoadString
 
 # Installs the Debian packages the build, the tests and `make run` need;
 # does nothing when they are all present.
@@ -126,7 +124,8 @@ FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all \
 $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(BUILD)/tests/unit/fake_http.o \
 		$(BUILD)/libfalconieri.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(LDLIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -fsanitize=fuzzer -o $@ \
+		$(filter %.c %.o %.a,$^) $(LDLIBS)
 
 fuzz:
 	@sh scripts/deps.sh fuzz

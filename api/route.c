@@ -14,6 +14,8 @@
 
 #include <curl/curl.h>
 
+#include "../lib/url.h"
+
 /* Segments a route has at most: providers/{provider}/{mac}. */
 #define SEG_MAX 3
 
@@ -65,9 +67,7 @@ route_path(const char *request_uri, const char *path_info,
 		request_uri = "";
 	if (base_path == NULL)
 		base_path = "";
-	blen = strlen(base_path);
-	while (blen > 0 && base_path[blen - 1] == '/')
-		blen--;
+	blen = fal_url_trim_slashes(base_path);
 
 	*len = strcspn(request_uri, "?");
 	if (*len < blen || strncmp(request_uri, base_path, blen) != 0)

@@ -15,6 +15,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "url.h"
+
 /* A configuration file is a few hundred bytes; refuse to slurp a huge one. */
 #define CONFIG_FILE_MAX (1024 * 1024)
 
@@ -226,11 +228,9 @@ set_token_list(struct fal_config *cfg, const char *s, char *why)
 static int
 set_path(char **dst, const char *s)
 {
-	size_t n = strlen(s);
+	size_t n = fal_url_trim_slashes(s);
 	char *path;
 
-	while (n > 0 && s[n - 1] == '/')
-		n--;
 	if (n == 0)
 		return set_string(dst, "", 0);
 	if (s[0] == '/')

@@ -2,10 +2,10 @@
  * http_header.c - looking a field up among an answer's header fields,
  * freeing an answer.
  *
- * curl parses the header block (see header_fields() in http.c); what is
- * left here is the lookup, kept apart from http.c, which alone touches
- * the network, so that tests linking a scripted transport in place of
- * http.c still have it.
+ * curl parses the header block (curl_easy_nextheader, see
+ * header_fields() in http_curl.c); what is left here is the lookup in the
+ * "Name: value" lines any transport fills resp->headers with, the tests'
+ * scripted one included.
  */
 #include "http.h"
 

@@ -163,3 +163,13 @@ fal_url_decode_pct25(char *dst, const char *src)
 	*out = '\0';
 	return dst;
 }
+
+size_t
+fal_url_trim_slashes(const char *s)
+{
+	size_t n = strlen(s);
+
+	while (n > 0 && s[n - 1] == '/')
+		n--;
+	return n;
+}

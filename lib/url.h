@@ -1,10 +1,13 @@
 /*
  * url.h - checking the provisioning URL a client asks us to register
  * (SPEC §1.1), with libcurl's URL API, and the one change it undergoes on
- * its way to a vendor: every "%25" is sent as "%".
+ * its way to a vendor: every "%25" is sent as "%"; and the one trim of
+ * trailing slashes that base paths and base URLs get.
  */
 #ifndef FAL_URL_H
 #define FAL_URL_H
+
+#include <stddef.h>
 
 #include "err.h"
 
@@ -27,5 +30,8 @@ enum fal_err fal_url_check(const char *url);
  * src itself, since the text only shrinks.  Returns dst.
  */
 char *fal_url_decode_pct25(char *dst, const char *src);
+
+/* The length of s without its trailing '/'s ("/a//" is 2, "/" is 0). */
+size_t fal_url_trim_slashes(const char *s);
 
 #endif

@@ -237,6 +237,29 @@ plain_markup(const char *xml, size_t len)
 }
 
 /*
+ * Whether the document at *xml (*len bytes) may go to mxml, with the
+ * whitespace around it dropped from *xml and *len: see load_doc().
+ */
+static bool
+screen(const char **xml, size_t *len)
+{
+	while (*len > 0 && is_space(**xml)) {
+		(*xml)++;
+		(*len)--;
+	}
+	while (*len > 0 && is_space((*xml)[*len - 1]))
+		(*len)--;
+	return *len > 0 && (*xml)[*len - 1] == '>' &&
+	       memchr(*xml, '\0', *len) == NULL && plain_markup(*xml, *len);
+}
+
+bool
+fal_xmlrpc_answer_screened(const char *xml, size_t len)
+{
+	return xml != NULL && screen(&xml, &len);
+}
+
+/*
  * A node holding the nodes of a complete, well-formed document of len
  * bytes, or NULL.  mxml wants a C string, so the bytes are copied and an
  * embedded NUL is refused.  Leading whitespace, which mxml rejects, is
@@ -254,14 +277,7 @@ load_doc(const char *xml, size_t len)
 	mxml_node_t *top, *loaded;
 	char *s;
 
-	while (len > 0 && is_space(*xml)) {
-		xml++;
-		len--;
-	}
-	while (len > 0 && is_space(xml[len - 1]))
-		len--;
-	if (len == 0 || xml[len - 1] != '>' || memchr(xml, '\0', len) != NULL ||
-	    !plain_markup(xml, len))
+	if (!screen(&xml, &len))
 		return NULL;
 	if ((s = malloc(len + 1)) == NULL)
 		return NULL;

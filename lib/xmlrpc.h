@@ -53,11 +53,19 @@ char *fal_xmlrpc_call_new(const char *method,
 enum fal_err fal_xmlrpc_answer_parse(const char *xml, size_t len,
 				     struct fal_xmlrpc_answer *out);
 
+/*
+ * Whether fal_xmlrpc_answer_parse would hand the len bytes at xml to mxml
+ * at all: one linear pass refuses, before mxml reads a byte, what could
+ * cost it superlinear time (attributes, thousands of nodes, long runs) or
+ * could never be a whole document.
+ */
+bool fal_xmlrpc_answer_screened(const char *xml, size_t len);
+
 /* Frees what fal_xmlrpc_answer_parse allocated. */
 void fal_xmlrpc_answer_free(struct fal_xmlrpc_answer *a);
 
 /*
- * POSTs method(params) to conf->rpc_url with Basic auth user/password and
+ * POSTs method(params) to rpc_url with Basic auth user/password and
  * reads the answer: FAL_ERR_REMOTE_CALL_FAILED for a status other than 200,
  * else as fal_xmlrpc_answer_parse.  Transport failures as fal_http_do.
  */

@@ -8,6 +8,8 @@
 
 #include <curl/curl.h>
 
+#include "../lib/url.h"
+
 /* A URL's origin, as curl reports it. */
 struct origin {
 	char *scheme;
@@ -104,16 +106,6 @@ same_origin_u(CURLU *u, const char *url)
 	return same;
 }
 
-int
-fal_rest_same_origin(const char *a, const char *b)
-{
-	CURLU *u = parse(a);
-	int same = u != NULL && same_origin_u(u, b);
-
-	curl_url_cleanup(u);
-	return same;
-}
-
 enum fal_err
 fal_rest_url_resolve(const char *origin, const char *doc, const char *ref,
 		     char **out)
@@ -171,11 +163,9 @@ out:
 char *
 fal_rest_base_url(const char *base_url, const char *path)
 {
-	size_t n = strlen(base_url);
+	size_t n = fal_url_trim_slashes(base_url);
 	char *url;
 
-	while (n > 0 && base_url[n - 1] == '/')
-		n--;
 	if (asprintf(&url, "%.*s%s", (int)n, base_url, path) < 0)
 		return NULL;
 	return url;

@@ -11,13 +11,11 @@
 /* Whether url is an absolute http(s) URL with a host and no user info. */
 int fal_rest_url_ok(const char *url);
 
-/* Whether a and b share scheme, host (any case) and port (443/80 by default). */
-int fal_rest_same_origin(const char *a, const char *b);
-
 /*
  * Resolves ref, absolute or relative to the URL doc it was found in, into
  * *out (malloc'd).  FAL_OK; FAL_ERR_UNKNOWN_RESPONSE when ref is no URL,
- * carries user info, or leaves origin's scheme, host and port;
+ * carries user info, or leaves origin's scheme, host (any case) and port
+ * (443/80 by default);
  * FAL_ERR_INTERNAL when out of memory.
  */
 enum fal_err fal_rest_url_resolve(const char *origin, const char *doc,

@@ -12,12 +12,13 @@ import time
 
 from harness import Falconieri, StackTest, build_dir, free_port
 from rest_case import RestVendorTest
+import vendors
 
 import xmlrpc_sim  # noqa: E402  (harness puts tests/sim on the path)
 
 URL = "https://pbx.example.com/p/"
-XMLRPC = ("snom", "gigaset", "yealink", "fanvil")
-REST = ("ymcs", "grape", "sraps")
+XMLRPC = tuple(v.name for v in vendors.vendors() if v.kind == "XMLRPC")
+REST = tuple(v.name for v in vendors.vendors() if v.kind == "REST")
 
 
 def mac(i, prefix="00-04-13"):
@@ -68,10 +69,10 @@ class TestSevenVendors(RestVendorTest):
             shutil.rmtree(cls.tmp, ignore_errors=True)
 
     def test_thousand_devices(self):
-        vendors = XMLRPC + REST
+        names = XMLRPC + REST
         devs = []
         for i in range(1000):
-            d = {"provider": vendors[i % 7], "mac": mac(i),
+            d = {"provider": names[i % len(names)], "mac": mac(i),
                  "url": URL + "%d/" % i}
             if d["provider"] == "gigaset":
                 d["crc"] = "AB12"
@@ -82,7 +83,7 @@ class TestSevenVendors(RestVendorTest):
         done = wait_done(self.stack, js["id"], 300)
         self.assertEqual((done["state"], done["succeeded"], done["failed"]),
                          ("done", 1000, 0), done)
-        for v in vendors:
+        for v in names:
             want = {d["mac"].replace("-", ""): d["url"] for d in devs
                     if d["provider"] == v}
             if v in XMLRPC:

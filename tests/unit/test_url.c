@@ -246,6 +246,19 @@ test_pct25_nothing_else(void **state)
 	expect_pct25("", "");
 }
 
+/* The one trim of base paths and base URLs: trailing slashes only. */
+static void
+test_trim_slashes(void **state)
+{
+	(void)state;
+	assert_int_equal(fal_url_trim_slashes(""), 0);
+	assert_int_equal(fal_url_trim_slashes("/"), 0);
+	assert_int_equal(fal_url_trim_slashes("///"), 0);
+	assert_int_equal(fal_url_trim_slashes("/a//"), 2);
+	assert_int_equal(fal_url_trim_slashes("https://h/x/"), 11);
+	assert_int_equal(fal_url_trim_slashes("/a/b"), 4);
+}
+
 int
 main(void)
 {
@@ -265,6 +278,7 @@ main(void)
 		cmocka_unit_test(test_excluded_characters),
 		cmocka_unit_test(test_brackets),
 		cmocka_unit_test(test_curl_refuses),
+		cmocka_unit_test(test_trim_slashes),
 	};
 
 	return cmocka_run_group_tests_name("url", tests, NULL, NULL);
