@@ -254,10 +254,14 @@ class TestStartAndMove(unittest.TestCase):
             with open(conf, "w") as f:
                 f.write('{"batch_store": "postgresql://u:%s@127.0.0.1:%d/x"}'
                         % (pw, free_port()))
-            out = subprocess.run(
-                [os.path.join(build_dir(), "falconieri"), "-c", conf,
-                 "--listen", "127.0.0.1:%d" % free_port()],
-                capture_output=True, text=True, timeout=30)
+            # Another run's server may take the port first: a new one.
+            for _ in range(5):
+                out = subprocess.run(
+                    [os.path.join(build_dir(), "falconieri"), "-c", conf,
+                     "--listen", "127.0.0.1:%d" % free_port()],
+                    capture_output=True, text=True, timeout=30)
+                if "cannot bind" not in out.stderr:
+                    break
             check = subprocess.run(
                 [os.path.join(build_dir(), "falconieri"), "-c", conf,
                  "--check-config"], capture_output=True, text=True,
