@@ -52,6 +52,12 @@ struct fal_batch_result {
 	const char *lookup_url;     /* or NULL */
 };
 
+/* One attempt to record: the claimed job and what it gave. */
+struct fal_batch_outcome {
+	const struct fal_batch_job *job;
+	struct fal_batch_result result;
+};
+
 /* Called per batch or device listed; non-zero stops the listing. */
 typedef int (*fal_batch_cb)(void *ctx, const struct fal_batch *b);
 typedef int (*fal_device_cb)(void *ctx, const struct fal_batch_device *d);
@@ -76,17 +82,31 @@ struct fal_store_ops {
 	enum fal_err (*cancel)(struct fal_store *s, const char *id,
 			       long long now_ms, struct fal_batch *out);
 	/*
-	 * Claims the first due device (batches by creation, devices by row)
-	 * of a provider allowed[] names, until now_ms + claim_ms.
+	 * Claims, in one transaction, up to max due devices, at most room[p]
+	 * of provider p: the first due ones (batches by creation, devices by
+	 * row), each until now_ms + claim_ms.  They are written to jobs[] in
+	 * that order and *n says how many; FAL_ERR_NOT_FOUND (with *n 0) when
+	 * none is due.  A device is due when pending, its retry time reached,
+	 * unclaimed or its claim expired, and its batch neither cancelled nor
+	 * done.  The jobs of one call may share one claim token.  Claiming a
+	 * chunk costs one transaction however many devices it holds: runners
+	 * ask for as many as they have free slots.
 	 */
 	enum fal_err (*claim)(struct fal_store *s,
-			      const bool allowed[FAL_PROVIDER__MAX],
+			      const int room[FAL_PROVIDER__MAX], size_t max,
 			      long long now_ms, long claim_ms,
-			      struct fal_batch_job *job);
-	/* Records the outcome of job's attempt, if job still holds its claim. */
+			      struct fal_batch_job *jobs, size_t *n);
+	/*
+	 * Records the n outcomes, in one transaction where the store can
+	 * (SQLite does: a runner commits the outcomes of all its threads
+	 * together).  An outcome whose job no longer holds its claim (it
+	 * expired and another runner took the device), or whose batch is
+	 * gone, is skipped: FAL_OK.  Recording is idempotent (the claim goes
+	 * with it), so after a failure the caller repeats the whole call.  A
+	 * device appears at most once in one call.
+	 */
 	enum fal_err (*complete)(struct fal_store *s,
-				 const struct fal_batch_job *job,
-				 const struct fal_batch_result *r,
+				 const struct fal_batch_outcome *o, size_t n,
 				 long long now_ms);
 	/* Devices still to be sent, by provider. */
 	enum fal_err (*pending)(struct fal_store *s,

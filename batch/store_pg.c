@@ -545,20 +545,40 @@ claim_fn(PGconn *c, void *arg, bool *unsure)
 	return rc;
 }
 
+/*
+ * One statement per device: SKIP LOCKED already keeps runners apart,
+ * and a chunk in one statement would need a per-provider limit.
+ */
 static enum fal_err
-pg_claim(struct fal_store *s, const bool allowed[FAL_PROVIDER__MAX],
-	 long long now_ms, long claim_ms, struct fal_batch_job *job)
+pg_claim(struct fal_store *s, const int room[FAL_PROVIDER__MAX], size_t max,
+	 long long now_ms, long claim_ms, struct fal_batch_job *jobs,
+	 size_t *n)
 {
-	struct claim_args args = { allowed, now_ms, claim_ms, job, "" };
-	bool any = false;
+	bool allowed[FAL_PROVIDER__MAX];
+	struct claim_args args = { allowed, now_ms, claim_ms, NULL, "" };
+	int left[FAL_PROVIDER__MAX];
+	enum fal_err rc = FAL_OK;
+	bool any = true;
 
-	for (int p = 0; p < FAL_PROVIDER__MAX; p++)
-		any = any || allowed[p];
-	if (!any)
-		return FAL_ERR_NOT_FOUND;
+	*n = 0;
 	if (fal_store_new_id(args.token) != 0)
 		return FAL_ERR_INTERNAL;
-	return fal_pg_run(pg(s)->pool, claim_fn, &args);
+	memcpy(left, room, sizeof(left));
+	while (*n < max && any && rc == FAL_OK) {
+		any = false;
+		for (int p = 0; p < FAL_PROVIDER__MAX; p++) {
+			allowed[p] = left[p] > 0;
+			any = any || allowed[p];
+		}
+		if (!any)
+			break;
+		args.job = &jobs[*n];
+		if ((rc = fal_pg_run(pg(s)->pool, claim_fn, &args)) == FAL_OK)
+			left[jobs[(*n)++].provider]--;
+	}
+	if (rc == FAL_ERR_NOT_FOUND || (rc == FAL_OK && *n == 0))
+		return *n > 0 ? FAL_OK : FAL_ERR_NOT_FOUND;
+	return rc;
 }
 
 struct complete_args {
@@ -637,13 +657,19 @@ complete_fn(PGconn *c, void *arg, bool *unsure)
 					      : record_final(c, a);
 }
 
+/* Outcome by outcome: each statement is idempotent (see store.h). */
 static enum fal_err
-pg_complete(struct fal_store *s, const struct fal_batch_job *job,
-	    const struct fal_batch_result *r, long long now_ms)
+pg_complete(struct fal_store *s, const struct fal_batch_outcome *o, size_t n,
+	    long long now_ms)
 {
-	struct complete_args args = { job, r, now_ms };
+	enum fal_err rc = FAL_OK;
 
-	return fal_pg_run(pg(s)->pool, complete_fn, &args);
+	for (size_t i = 0; i < n && rc == FAL_OK; i++) {
+		struct complete_args args = { o[i].job, &o[i].result, now_ms };
+
+		rc = fal_pg_run(pg(s)->pool, complete_fn, &args);
+	}
+	return rc;
 }
 
 static enum fal_err

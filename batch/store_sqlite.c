@@ -2,11 +2,17 @@
  * store_sqlite.c - see store_sqlite.h.
  *
  * One connection per handle, used under the handle's mutex, so the
- * multi-statement transactions below never interleave.  Writes take the
- * database lock with BEGIN IMMEDIATE and wait for other processes up to
- * BUSY_MS.  Commits are synchronous=NORMAL (a crashed or killed process
- * loses nothing committed in WAL mode); a new batch is committed with
- * synchronous=FULL, since it must survive a power cut once accepted.
+ * multi-statement transactions below never interleave.  Its statements
+ * are prepared once (SQLITE_PREPARE_PERSISTENT) and kept with it: parsing
+ * SQL cost more than running it.  Every statement is reset as soon as it
+ * has been read, so that none holds a read snapshot open.
+ *
+ * Writes take the database lock with BEGIN IMMEDIATE and wait for other
+ * processes up to BUSY_MS.  Commits are synchronous=NORMAL: in WAL mode a
+ * process that crashes or is killed loses nothing committed (the WAL is
+ * the operating system's once written); only a power cut may lose the
+ * last outcomes, which are then sent again.  A new batch is committed
+ * with synchronous=FULL, since it must survive a power cut once accepted.
  *
  * A device's state column is 0 pending, 1 succeeded, 2 failed, or 3:
  * pending in a cancelled batch, never to be sent (reported as pending).
@@ -27,13 +33,92 @@
 /* How long a write waits for another process's transaction. */
 #define BUSY_MS 10000
 
+/* How often a claim picks again when other processes took its picks. */
+#define CLAIM_TRIES 8
+
 /* Device states in the database (see above). */
 enum { DB_PENDING, DB_SUCCEEDED, DB_FAILED, DB_CANCELLED };
+
+/* The statements a handle keeps, and their SQL. */
+enum q {
+	Q_BEGIN, Q_BEGIN_IMMEDIATE, Q_COMMIT, Q_ROLLBACK,
+	Q_SYNC_FULL, Q_SYNC_NORMAL,
+	Q_LOAD_BATCH, Q_INSERT_BATCH, Q_INSERT_DEVICE, Q_LIST, Q_DEVICES,
+	Q_CANCEL_BATCH, Q_CANCEL_DEVICES, Q_FIRST_DUE, Q_TAKE, Q_RUNNING,
+	Q_READ_JOB, Q_FINAL, Q_COUNT_FINAL, Q_RETRY, Q_TOUCH, Q_PENDING,
+	Q_PURGE_DEVICES, Q_PURGE_BATCHES,
+	Q__MAX
+};
+
+#define BATCH_COLS "id, action, state, total, pending, succeeded, failed, " \
+	"created, updated, finished"
+
+static const char *const sql_of[Q__MAX] = {
+	[Q_BEGIN] = "BEGIN",
+	[Q_BEGIN_IMMEDIATE] = "BEGIN IMMEDIATE",
+	[Q_COMMIT] = "COMMIT",
+	[Q_ROLLBACK] = "ROLLBACK",
+	[Q_SYNC_FULL] = "PRAGMA synchronous = FULL",
+	[Q_SYNC_NORMAL] = "PRAGMA synchronous = NORMAL",
+	[Q_LOAD_BATCH] = "SELECT " BATCH_COLS ", seq FROM batches WHERE id = ?1",
+	[Q_INSERT_BATCH] = "INSERT INTO batches(id, action, state, total, "
+		"pending, created, updated) VALUES(?1, ?2, 'queued', ?3, ?3, ?4, ?4)",
+	[Q_INSERT_DEVICE] = "INSERT INTO devices(seq, row, provider, mac, url, "
+		"sn, crc) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	[Q_LIST] = "SELECT " BATCH_COLS " FROM batches ORDER BY seq DESC LIMIT ?1",
+	[Q_DEVICES] = "SELECT row, provider, mac, state, error, message, "
+		"attempts, device_pin, lookup_state, lookup_url FROM devices "
+		"WHERE seq = ?1 AND row > ?2 AND (?3 < 0 OR state = ?3 OR "
+		"(?3 = 0 AND state = 3)) ORDER BY row LIMIT ?4",
+	[Q_CANCEL_BATCH] = "UPDATE batches SET state = 'cancelled', "
+		"updated = ?1, finished = ?1 WHERE seq = ?2 AND "
+		"state IN ('queued', 'running')",
+	/* Devices in flight keep state 0 so that their outcome is still
+	 * recorded; the claim query skips cancelled batches. */
+	[Q_CANCEL_DEVICES] = "UPDATE devices SET state = 3 WHERE seq = ?2 "
+		"AND state = 0 AND claim_until <= ?1",
+	[Q_FIRST_DUE] = "SELECT d.seq, d.row FROM devices d "
+		"JOIN batches b ON b.seq = d.seq WHERE d.state = 0 AND "
+		"d.provider = ?1 AND d.next_at <= ?2 AND d.claim_until <= ?2 "
+		"AND b.state IN ('queued', 'running') ORDER BY d.seq, d.row "
+		"LIMIT ?3",
+	/* Guarded: another process may have taken it since it was picked. */
+	[Q_TAKE] = "UPDATE devices SET claim_until = ?1, claim = ?2 WHERE "
+		"seq = ?3 AND row = ?4 AND state = 0 AND claim_until <= ?5 AND "
+		"next_at <= ?5",
+	[Q_RUNNING] = "UPDATE batches SET state = 'running', updated = ?1 "
+		"WHERE seq = ?2 AND state = 'queued'",
+	[Q_READ_JOB] = "SELECT b.id, b.action, d.provider, d.mac, d.url, d.sn, "
+		"d.crc, d.attempts FROM devices d JOIN batches b ON b.seq = d.seq "
+		"WHERE d.seq = ?1 AND d.row = ?2",
+	[Q_FINAL] = "UPDATE devices SET state = ?1, attempts = attempts + 1, "
+		"claim_until = 0, claim = NULL, error = ?2, message = ?3, "
+		"device_pin = ?4, lookup_state = ?5, lookup_url = ?6 WHERE "
+		"seq = ?7 AND row = ?8 AND claim = ?9 AND state = 0",
+	[Q_COUNT_FINAL] = "UPDATE batches SET pending = pending - 1, "
+		"succeeded = succeeded + ?3, failed = failed + ?4, updated = ?1, "
+		"finished = CASE WHEN pending = 1 AND state IN ('queued', "
+		"'running') THEN ?1 ELSE finished END, "
+		"state = CASE WHEN pending = 1 AND state IN ('queued', "
+		"'running') THEN 'done' ELSE state END WHERE seq = ?2",
+	[Q_RETRY] = "UPDATE devices SET attempts = attempts + 1, next_at = ?1, "
+		"claim_until = 0, claim = NULL, error = ?2, message = ?3, "
+		"state = CASE WHEN (SELECT state FROM batches WHERE seq = ?4) = "
+		"'cancelled' THEN 3 ELSE 0 END WHERE seq = ?4 AND row = ?5 AND "
+		"claim = ?6 AND state = 0",
+	[Q_TOUCH] = "UPDATE batches SET updated = ?1 WHERE seq = ?2",
+	[Q_PENDING] = "SELECT provider, COUNT(*) FROM devices WHERE state = 0 "
+		"GROUP BY provider",
+	[Q_PURGE_DEVICES] = "DELETE FROM devices WHERE seq IN (SELECT seq FROM "
+		"batches WHERE finished < ?1)",
+	[Q_PURGE_BATCHES] = "DELETE FROM batches WHERE finished < ?1",
+};
 
 struct sq_store {
 	struct fal_store base;
 	sqlite3 *db;
 	pthread_mutex_t lock;
+	sqlite3_stmt *st[Q__MAX];
 };
 
 /* The schema, version by version: migrations[v] upgrades v to v + 1. */
@@ -60,10 +145,6 @@ static const char *const migrations[FAL_SQLITE_SCHEMA_VERSION] = {
 	"CREATE INDEX devices_todo ON devices(provider, seq, row) WHERE state = 0;",
 };
 
-static const char batch_cols[] =
-	"id, action, state, total, pending, succeeded, failed, created, "
-	"updated, finished";
-
 static struct sq_store *
 sq(struct fal_store *s)
 {
@@ -78,40 +159,48 @@ db_err(int rc)
 				  : FAL_ERR_BATCH_STORE_UNAVAILABLE;
 }
 
+/* s's statement q, prepared on first use; bind it, step it, then done(). */
 static enum fal_err
-exec(sqlite3 *db, const char *sql)
+stmt(struct sq_store *s, enum q q, sqlite3_stmt **st)
 {
-	int rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+	int rc = SQLITE_OK;
 
+	if (s->st[q] == NULL)
+		rc = sqlite3_prepare_v3(s->db, sql_of[q], -1,
+					SQLITE_PREPARE_PERSISTENT, &s->st[q],
+					NULL);
+	*st = s->st[q];
 	return rc == SQLITE_OK ? FAL_OK : db_err(rc);
 }
 
-/* Prepares sql into *st; FAL_OK or the failure. */
+/* Resets st for its next use: rc of the step, or its failure. */
 static enum fal_err
-prep(sqlite3 *db, const char *sql, sqlite3_stmt **st)
+done(sqlite3_stmt *st, int rc)
 {
-	int rc = sqlite3_prepare_v2(db, sql, -1, st, NULL);
-
-	return rc == SQLITE_OK ? FAL_OK : db_err(rc);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW || rc == SQLITE_OK
+	       ? FAL_OK : db_err(rc);
 }
 
-/* Binds s, or NULL when s is NULL or "". */
+/* Runs the parameterless statement q. */
+static enum fal_err
+exec(struct sq_store *s, enum q q)
+{
+	sqlite3_stmt *st;
+	enum fal_err rc = stmt(s, q, &st);
+
+	return rc == FAL_OK ? done(st, sqlite3_step(st)) : rc;
+}
+
+/* Binds v, or NULL when v is NULL or "". */
 static void
-bind_opt(sqlite3_stmt *st, int i, const char *s)
+bind_opt(sqlite3_stmt *st, int i, const char *v)
 {
-	if (s == NULL || s[0] == '\0')
+	if (v == NULL || v[0] == '\0')
 		sqlite3_bind_null(st, i);
 	else
-		sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
-}
-
-/* Steps st once it is bound: SQLITE_ROW, SQLITE_DONE or the failure. */
-static enum fal_err
-step_done(sqlite3_stmt *st)
-{
-	int rc = sqlite3_step(st);
-
-	return rc == SQLITE_DONE || rc == SQLITE_ROW ? FAL_OK : db_err(rc);
+		sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
 }
 
 static const char *
@@ -121,8 +210,28 @@ col_text(sqlite3_stmt *st, int i)
 }
 
 /*
- * Steps st to its end, calling each(st, arg) per row until it returns
- * non-zero, then finalizes st.  FAL_OK or the failure.
+ * Runs q with the int64 parameters p[0..n-1] and no result rows;
+ * *changes, when non-NULL, says how many rows it changed.
+ */
+static enum fal_err
+run(struct sq_store *s, enum q q, const long long *p, int n, int *changes)
+{
+	sqlite3_stmt *st;
+	enum fal_err rc;
+
+	if ((rc = stmt(s, q, &st)) != FAL_OK)
+		return rc;
+	for (int i = 0; i < n; i++)
+		sqlite3_bind_int64(st, i + 1, p[i]);
+	rc = done(st, sqlite3_step(st));
+	if (changes != NULL)
+		*changes = rc == FAL_OK ? sqlite3_changes(s->db) : 0;
+	return rc;
+}
+
+/*
+ * Steps the bound st to its end, calling each(st, arg) per row until it
+ * returns non-zero, then resets st.  FAL_OK or the failure.
  */
 static enum fal_err
 each_row(sqlite3_stmt *st, int (*each)(sqlite3_stmt *, void *), void *arg)
@@ -132,8 +241,7 @@ each_row(sqlite3_stmt *st, int (*each)(sqlite3_stmt *, void *), void *arg)
 	while ((r = sqlite3_step(st)) == SQLITE_ROW)
 		if (each(st, arg) != 0)
 			break;
-	sqlite3_finalize(st);
-	return r == SQLITE_ROW || r == SQLITE_DONE ? FAL_OK : db_err(r);
+	return done(st, r);
 }
 
 /* A listing's callback and its context, for each_row. */
@@ -142,7 +250,7 @@ struct listing {
 	void *ctx;
 };
 
-/* Fills b from a row of batch_cols starting at column 0. */
+/* Fills b from a row of BATCH_COLS starting at column 0. */
 static void
 read_batch(sqlite3_stmt *st, struct fal_batch *b)
 {
@@ -164,57 +272,49 @@ read_batch(sqlite3_stmt *st, struct fal_batch *b)
 
 /* Reads batch id into out: FAL_OK, FAL_ERR_BATCH_NOT_FOUND or a failure. */
 static enum fal_err
-load_batch(sqlite3 *db, const char *id, struct fal_batch *out, long long *seq)
+load_batch(struct sq_store *s, const char *id, struct fal_batch *out,
+	   long long *seq)
 {
-	static const char sql[] = "SELECT id, action, state, total, pending, "
-		"succeeded, failed, created, updated, finished, seq "
-		"FROM batches WHERE id = ?";
 	sqlite3_stmt *st;
 	enum fal_err rc;
 	int r;
 
-	if ((rc = prep(db, sql, &st)) != FAL_OK)
+	if ((rc = stmt(s, Q_LOAD_BATCH, &st)) != FAL_OK)
 		return rc;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	r = sqlite3_step(st);
-	if (r == SQLITE_ROW) {
+	if ((r = sqlite3_step(st)) == SQLITE_ROW) {
 		if (out != NULL)
 			read_batch(st, out);
 		if (seq != NULL)
 			*seq = sqlite3_column_int64(st, 10);
-		rc = FAL_OK;
-	} else {
-		rc = r == SQLITE_DONE ? FAL_ERR_BATCH_NOT_FOUND : db_err(r);
 	}
-	sqlite3_finalize(st);
-	return rc;
+	rc = done(st, r);
+	return rc == FAL_OK && r == SQLITE_DONE ? FAL_ERR_BATCH_NOT_FOUND : rc;
 }
 
 /* Ends the transaction: COMMIT when rc is FAL_OK, else ROLLBACK. */
 static enum fal_err
-finish(sqlite3 *db, enum fal_err rc)
+finish(struct sq_store *s, enum fal_err rc)
 {
 	if (rc == FAL_OK)
-		rc = exec(db, "COMMIT");
+		rc = exec(s, Q_COMMIT);
 	if (rc != FAL_OK)
-		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		exec(s, Q_ROLLBACK);
 	return rc;
 }
 
 /* Inserts the rows of a new batch numbered seq. */
 static enum fal_err
-insert_devices(sqlite3 *db, long long seq, const struct fal_batch_row *rows,
-	       size_t n)
+insert_devices(struct sq_store *s, long long seq,
+	       const struct fal_batch_row *rows, size_t n)
 {
-	static const char sql[] = "INSERT INTO devices(seq, row, provider, "
-		"mac, url, sn, crc) VALUES(?, ?, ?, ?, ?, ?, ?)";
 	sqlite3_stmt *st;
 	enum fal_err rc;
 
-	if ((rc = prep(db, sql, &st)) != FAL_OK)
+	if ((rc = stmt(s, Q_INSERT_DEVICE, &st)) != FAL_OK)
 		return rc;
-	sqlite3_bind_int64(st, 1, seq);
 	for (size_t i = 0; i < n && rc == FAL_OK; i++) {
+		sqlite3_bind_int64(st, 1, seq);
 		sqlite3_bind_int64(st, 2, rows[i].row);
 		sqlite3_bind_text(st, 3, fal_provider_name(rows[i].provider),
 				  -1, SQLITE_STATIC);
@@ -222,73 +322,65 @@ insert_devices(sqlite3 *db, long long seq, const struct fal_batch_row *rows,
 		bind_opt(st, 5, rows[i].url);
 		bind_opt(st, 6, rows[i].sn);
 		bind_opt(st, 7, rows[i].crc);
-		rc = step_done(st);
-		sqlite3_reset(st);
+		rc = done(st, sqlite3_step(st));
 	}
-	sqlite3_finalize(st);
 	return rc;
 }
 
 /* The batch row itself; *seq gets its creation order. */
 static enum fal_err
-insert_batch(sqlite3 *db, const char *id, enum fal_batch_action a, size_t n,
-	     long long now_ms, long long *seq)
+insert_batch(struct sq_store *s, const char *id, enum fal_batch_action a,
+	     size_t n, long long now_ms, long long *seq)
 {
-	static const char sql[] = "INSERT INTO batches(id, action, state, "
-		"total, pending, created, updated) VALUES(?, ?, 'queued', ?, ?, ?, ?)";
 	sqlite3_stmt *st;
 	enum fal_err rc;
 
-	if ((rc = prep(db, sql, &st)) != FAL_OK)
+	if ((rc = stmt(s, Q_INSERT_BATCH, &st)) != FAL_OK)
 		return rc;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, fal_batch_action_name(a), -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, (long long)n);
-	sqlite3_bind_int64(st, 4, (long long)n);
-	sqlite3_bind_int64(st, 5, now_ms);
-	sqlite3_bind_int64(st, 6, now_ms);
-	rc = step_done(st);
-	sqlite3_finalize(st);
-	*seq = sqlite3_last_insert_rowid(db);
+	sqlite3_bind_int64(st, 4, now_ms);
+	rc = done(st, sqlite3_step(st));
+	*seq = sqlite3_last_insert_rowid(s->db);
 	return rc;
 }
 
 static enum fal_err
-sq_create(struct fal_store *s, enum fal_batch_action a,
+sq_create(struct fal_store *h, enum fal_batch_action a,
 	  const struct fal_batch_row *rows, size_t n, long long now_ms,
 	  struct fal_batch *out)
 {
-	sqlite3 *db = sq(s)->db;
+	struct sq_store *s = sq(h);
 	long long seq = 0;
 	char id[17];
 	enum fal_err rc;
 
 	if (fal_store_new_id(id) != 0)
 		return FAL_ERR_INTERNAL;
-	pthread_mutex_lock(&sq(s)->lock);
-	exec(db, "PRAGMA synchronous = FULL");
-	rc = exec(db, "BEGIN IMMEDIATE");
-	if (rc == FAL_OK) {
-		rc = insert_batch(db, id, a, n, now_ms, &seq);
+	pthread_mutex_lock(&s->lock);
+	exec(s, Q_SYNC_FULL);
+	if ((rc = exec(s, Q_BEGIN_IMMEDIATE)) == FAL_OK) {
+		rc = insert_batch(s, id, a, n, now_ms, &seq);
 		if (rc == FAL_OK)
-			rc = insert_devices(db, seq, rows, n);
+			rc = insert_devices(s, seq, rows, n);
 		if (rc == FAL_OK)
-			rc = load_batch(db, id, out, NULL);
-		rc = finish(db, rc);
+			rc = load_batch(s, id, out, NULL);
+		rc = finish(s, rc);
 	}
-	exec(db, "PRAGMA synchronous = NORMAL");
-	pthread_mutex_unlock(&sq(s)->lock);
+	exec(s, Q_SYNC_NORMAL);
+	pthread_mutex_unlock(&s->lock);
 	return rc;
 }
 
 static enum fal_err
-sq_get(struct fal_store *s, const char *id, struct fal_batch *out)
+sq_get(struct fal_store *h, const char *id, struct fal_batch *out)
 {
 	enum fal_err rc;
 
-	pthread_mutex_lock(&sq(s)->lock);
-	rc = load_batch(sq(s)->db, id, out, NULL);
-	pthread_mutex_unlock(&sq(s)->lock);
+	pthread_mutex_lock(&sq(h)->lock);
+	rc = load_batch(sq(h), id, out, NULL);
+	pthread_mutex_unlock(&sq(h)->lock);
 	return rc;
 }
 
@@ -303,23 +395,31 @@ batch_row(sqlite3_stmt *st, void *arg)
 	return ((fal_batch_cb)l->cb)(l->ctx, &b);
 }
 
+/* Runs statement q bound to the int64 p, each(row) per row, locked. */
 static enum fal_err
-sq_list(struct fal_store *s, long limit, fal_batch_cb cb, void *ctx)
+locked_rows(struct sq_store *s, enum q q, const long long *p,
+	    int (*each)(sqlite3_stmt *, void *), void *arg)
 {
-	struct listing l = { (void *)cb, ctx };
-	char sql[200];
 	sqlite3_stmt *st;
 	enum fal_err rc;
 
-	snprintf(sql, sizeof(sql), "SELECT %s FROM batches ORDER BY seq DESC "
-		 "LIMIT ?", batch_cols);
-	pthread_mutex_lock(&sq(s)->lock);
-	if ((rc = prep(sq(s)->db, sql, &st)) == FAL_OK) {
-		sqlite3_bind_int64(st, 1, limit);
-		rc = each_row(st, batch_row, &l);
+	pthread_mutex_lock(&s->lock);
+	if ((rc = stmt(s, q, &st)) == FAL_OK) {
+		if (p != NULL)
+			sqlite3_bind_int64(st, 1, *p);
+		rc = each_row(st, each, arg);
 	}
-	pthread_mutex_unlock(&sq(s)->lock);
+	pthread_mutex_unlock(&s->lock);
 	return rc;
+}
+
+static enum fal_err
+sq_list(struct fal_store *h, long limit, fal_batch_cb cb, void *ctx)
+{
+	struct listing l = { (void *)cb, ctx };
+	long long lim = limit;
+
+	return locked_rows(sq(h), Q_LIST, &lim, batch_row, &l);
 }
 
 /* Fills d from a row of the device listing. */
@@ -354,18 +454,14 @@ device_row(sqlite3_stmt *st, void *arg)
 
 /* Lists the devices of batch seq that q selects. */
 static enum fal_err
-list_devices(sqlite3 *db, long long seq, const struct fal_device_query *q,
-	     fal_device_cb cb, void *ctx)
+list_devices(struct sq_store *s, long long seq,
+	     const struct fal_device_query *q, fal_device_cb cb, void *ctx)
 {
-	static const char sql[] = "SELECT row, provider, mac, state, error, "
-		"message, attempts, device_pin, lookup_state, lookup_url "
-		"FROM devices WHERE seq = ?1 AND row > ?2 AND (?3 < 0 OR "
-		"state = ?3 OR (?3 = 0 AND state = 3)) ORDER BY row LIMIT ?4";
 	struct listing l = { (void *)cb, ctx };
 	sqlite3_stmt *st;
 	enum fal_err rc;
 
-	if ((rc = prep(db, sql, &st)) != FAL_OK)
+	if ((rc = stmt(s, Q_DEVICES, &st)) != FAL_OK)
 		return rc;
 	sqlite3_bind_int64(st, 1, seq);
 	sqlite3_bind_int64(st, 2, q->after);
@@ -375,128 +471,114 @@ list_devices(sqlite3 *db, long long seq, const struct fal_device_query *q,
 }
 
 static enum fal_err
-sq_devices(struct fal_store *s, const char *id,
+sq_devices(struct fal_store *h, const char *id,
 	   const struct fal_device_query *q, fal_device_cb cb, void *ctx)
 {
-	sqlite3 *db = sq(s)->db;
+	struct sq_store *s = sq(h);
 	long long seq;
 	enum fal_err rc;
 
-	pthread_mutex_lock(&sq(s)->lock);
+	pthread_mutex_lock(&s->lock);
 	/* One snapshot: the batch and its devices as of one moment. */
-	if ((rc = exec(db, "BEGIN")) == FAL_OK) {
-		rc = load_batch(db, id, NULL, &seq);
+	if ((rc = exec(s, Q_BEGIN)) == FAL_OK) {
+		rc = load_batch(s, id, NULL, &seq);
 		if (rc == FAL_OK)
-			rc = list_devices(db, seq, q, cb, ctx);
-		sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+			rc = list_devices(s, seq, q, cb, ctx);
+		exec(s, Q_COMMIT);
 	}
-	pthread_mutex_unlock(&sq(s)->lock);
-	return rc;
-}
-
-/* Runs sql with the int64 parameters p[0..n-1]; *changes when non-NULL. */
-static enum fal_err
-run(sqlite3 *db, const char *sql, const long long *p, int n, int *changes)
-{
-	sqlite3_stmt *st;
-	enum fal_err rc;
-
-	if ((rc = prep(db, sql, &st)) != FAL_OK)
-		return rc;
-	for (int i = 0; i < n; i++)
-		sqlite3_bind_int64(st, i + 1, p[i]);
-	rc = step_done(st);
-	sqlite3_finalize(st);
-	if (changes != NULL)
-		*changes = sqlite3_changes(db);
+	pthread_mutex_unlock(&s->lock);
 	return rc;
 }
 
 static enum fal_err
-sq_cancel(struct fal_store *s, const char *id, long long now_ms,
+sq_cancel(struct fal_store *h, const char *id, long long now_ms,
 	  struct fal_batch *out)
 {
-	sqlite3 *db = sq(s)->db;
+	struct sq_store *s = sq(h);
 	long long seq, p[2];
 	enum fal_err rc;
 	int changed = 0;
 
-	pthread_mutex_lock(&sq(s)->lock);
-	if ((rc = exec(db, "BEGIN IMMEDIATE")) == FAL_OK) {
-		rc = load_batch(db, id, NULL, &seq);
+	pthread_mutex_lock(&s->lock);
+	if ((rc = exec(s, Q_BEGIN_IMMEDIATE)) == FAL_OK) {
+		rc = load_batch(s, id, NULL, &seq);
 		p[0] = now_ms;
 		p[1] = seq;
 		if (rc == FAL_OK)
-			rc = run(db, "UPDATE batches SET state = 'cancelled', "
-				 "updated = ?1, finished = ?1 WHERE seq = ?2 AND "
-				 "state IN ('queued', 'running')", p, 2, &changed);
-		/* Devices in flight keep state 0 so that their outcome is
-		 * still recorded; the claim query skips cancelled batches. */
+			rc = run(s, Q_CANCEL_BATCH, p, 2, &changed);
 		if (rc == FAL_OK && changed)
-			rc = run(db, "UPDATE devices SET state = 3 WHERE seq = ?2 "
-				 "AND state = 0 AND claim_until <= ?1", p, 2, NULL);
+			rc = run(s, Q_CANCEL_DEVICES, p, 2, NULL);
 		if (rc == FAL_OK)
-			rc = load_batch(db, id, out, NULL);
-		rc = finish(db, rc);
+			rc = load_batch(s, id, out, NULL);
+		rc = finish(s, rc);
 	}
-	pthread_mutex_unlock(&sq(s)->lock);
+	pthread_mutex_unlock(&s->lock);
 	return rc;
 }
 
-/*
- * The first due device of provider p: *seq and *row, FAL_ERR_NOT_FOUND
- * when there is none.
- */
-static enum fal_err
-first_due(sqlite3 *db, enum fal_provider_id p, long long now_ms,
-	  long long *seq, long long *row)
+/* A device picked for a claim. */
+struct pick {
+	long long seq, row;
+};
+
+/* The picks of a claim: at most max, in (seq, row) order. */
+struct picks {
+	struct pick *p;
+	size_t n, max;
+};
+
+/* Inserts (seq, row) into the sorted picks, dropping the last past max. */
+static void
+pick_add(struct picks *k, long long seq, long long row)
 {
-	static const char sql[] = "SELECT d.seq, d.row FROM devices d "
-		"JOIN batches b ON b.seq = d.seq WHERE d.state = 0 AND "
-		"d.provider = ?1 AND d.next_at <= ?2 AND d.claim_until <= ?2 "
-		"AND b.state IN ('queued', 'running') ORDER BY d.seq, d.row LIMIT 1";
+	size_t i = k->n;
+
+	if (i == k->max && (k->p[i - 1].seq < seq ||
+			    (k->p[i - 1].seq == seq && k->p[i - 1].row < row)))
+		return;
+	if (i == k->max)
+		i--;
+	else
+		k->n++;
+	for (; i > 0 && (k->p[i - 1].seq > seq ||
+			 (k->p[i - 1].seq == seq && k->p[i - 1].row > row)); i--)
+		k->p[i] = k->p[i - 1];
+	k->p[i] = (struct pick){ seq, row };
+}
+
+/* Adds the first limit due devices of provider p to the picks. */
+static enum fal_err
+first_due(struct sq_store *s, enum fal_provider_id p, long long now_ms,
+	  long limit, struct picks *k)
+{
 	sqlite3_stmt *st;
 	enum fal_err rc;
 	int r;
 
-	if ((rc = prep(db, sql, &st)) != FAL_OK)
+	if ((rc = stmt(s, Q_FIRST_DUE, &st)) != FAL_OK)
 		return rc;
 	sqlite3_bind_text(st, 1, fal_provider_name(p), -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, now_ms);
-	r = sqlite3_step(st);
-	if (r == SQLITE_ROW) {
-		*seq = sqlite3_column_int64(st, 0);
-		*row = sqlite3_column_int64(st, 1);
-	} else {
-		rc = r == SQLITE_DONE ? FAL_ERR_NOT_FOUND : db_err(r);
-	}
-	sqlite3_finalize(st);
-	return rc;
+	sqlite3_bind_int64(st, 3, limit);
+	while ((r = sqlite3_step(st)) == SQLITE_ROW)
+		pick_add(k, sqlite3_column_int64(st, 0),
+			 sqlite3_column_int64(st, 1));
+	return done(st, r);
 }
 
-/* The earliest due device among the allowed providers. */
+/* The earliest due devices, at most room[p] of provider p. */
 static enum fal_err
-pick(sqlite3 *db, const bool allowed[FAL_PROVIDER__MAX], long long now_ms,
-     long long *seq, long long *row)
+pick(struct sq_store *s, const int room[FAL_PROVIDER__MAX], long long now_ms,
+     struct picks *k)
 {
-	enum fal_err rc, best = FAL_ERR_NOT_FOUND;
-	long long s, r;
+	enum fal_err rc = FAL_OK;
 
-	for (int p = 0; p < FAL_PROVIDER__MAX; p++) {
-		if (!allowed[p])
-			continue;
-		rc = first_due(db, p, now_ms, &s, &r);
-		if (rc == FAL_ERR_NOT_FOUND)
-			continue;
-		if (rc != FAL_OK)
-			return rc;
-		if (best != FAL_OK || s < *seq || (s == *seq && r < *row)) {
-			*seq = s;
-			*row = r;
-			best = FAL_OK;
-		}
-	}
-	return best;
+	k->n = 0;
+	for (int p = 0; p < FAL_PROVIDER__MAX && rc == FAL_OK; p++)
+		if (room[p] > 0)
+			rc = first_due(s, p, now_ms, (long)(room[p] < (int)k->max
+						? room[p] : (int)k->max), k);
+	return rc;
 }
 
 static void
@@ -509,19 +591,16 @@ copy_col(char *dst, size_t len, sqlite3_stmt *st, int i)
 
 /* Reads what the call of device (seq, row) needs into job. */
 static enum fal_err
-read_job(sqlite3 *db, long long seq, long long row, struct fal_batch_job *job)
+read_job(struct sq_store *s, const struct pick *k, struct fal_batch_job *job)
 {
-	static const char sql[] = "SELECT b.id, b.action, d.provider, d.mac, "
-		"d.url, d.sn, d.crc, d.attempts FROM devices d JOIN batches b "
-		"ON b.seq = d.seq WHERE d.seq = ? AND d.row = ?";
 	sqlite3_stmt *st;
 	enum fal_err rc;
 	int r;
 
-	if ((rc = prep(db, sql, &st)) != FAL_OK)
+	if ((rc = stmt(s, Q_READ_JOB, &st)) != FAL_OK)
 		return rc;
-	sqlite3_bind_int64(st, 1, seq);
-	sqlite3_bind_int64(st, 2, row);
+	sqlite3_bind_int64(st, 1, k->seq);
+	sqlite3_bind_int64(st, 2, k->row);
 	if ((r = sqlite3_step(st)) == SQLITE_ROW) {
 		copy_col(job->batch, sizeof(job->batch), st, 0);
 		job->action = fal_batch_action_parse(col_text(st, 1));
@@ -531,91 +610,109 @@ read_job(sqlite3 *db, long long seq, long long row, struct fal_batch_job *job)
 		copy_col(job->sn, sizeof(job->sn), st, 5);
 		copy_col(job->crc, sizeof(job->crc), st, 6);
 		job->attempts = sqlite3_column_int64(st, 7);
-		job->row = (long)row;
-	} else {
-		rc = db_err(r);
+		job->row = (long)k->row;
 	}
-	sqlite3_finalize(st);
-	return rc;
+	rc = done(st, r);
+	return rc == FAL_OK && r != SQLITE_ROW ? FAL_ERR_BATCH_STORE_UNAVAILABLE
+					      : rc;
 }
 
-/* Takes the claim on (seq, row) if nobody took it since it was picked. */
+/* Takes the claim on k if nobody took it since it was picked. */
 static enum fal_err
-take(sqlite3 *db, long long seq, long long row, long long now_ms,
+take(struct sq_store *s, const struct pick *k, long long now_ms,
      long claim_ms, const char *token, int *taken)
 {
-	static const char sql[] = "UPDATE devices SET claim_until = ?1, "
-		"claim = ?2 WHERE seq = ?3 AND row = ?4 AND state = 0 AND "
-		"claim_until <= ?5 AND next_at <= ?5";
 	sqlite3_stmt *st;
 	enum fal_err rc;
-	long long p[2] = { now_ms, seq };
 
-	if ((rc = prep(db, sql, &st)) != FAL_OK)
+	if ((rc = stmt(s, Q_TAKE, &st)) != FAL_OK)
 		return rc;
 	sqlite3_bind_int64(st, 1, now_ms + claim_ms);
 	sqlite3_bind_text(st, 2, token, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, seq);
-	sqlite3_bind_int64(st, 4, row);
+	sqlite3_bind_int64(st, 3, k->seq);
+	sqlite3_bind_int64(st, 4, k->row);
 	sqlite3_bind_int64(st, 5, now_ms);
-	rc = step_done(st);
-	sqlite3_finalize(st);
-	*taken = rc == FAL_OK && sqlite3_changes(db) == 1;
-	if (*taken)
-		rc = run(db, "UPDATE batches SET state = 'running', updated = ?1 "
-			 "WHERE seq = ?2 AND state = 'queued'", p, 2, NULL);
+	rc = done(st, sqlite3_step(st));
+	*taken = rc == FAL_OK && sqlite3_changes(s->db) == 1;
+	return rc;
+}
+
+/* Takes the picks still free into jobs[*n...], in one transaction. */
+static enum fal_err
+take_all(struct sq_store *s, const struct picks *k, long long now_ms,
+	 long claim_ms, const char *token, struct fal_batch_job *jobs,
+	 size_t *n)
+{
+	long long p[2] = { now_ms, -1 };
+	enum fal_err rc;
+	int taken;
+
+	if ((rc = exec(s, Q_BEGIN_IMMEDIATE)) != FAL_OK)
+		return rc;
+	for (size_t i = 0; i < k->n && rc == FAL_OK; i++) {
+		rc = take(s, &k->p[i], now_ms, claim_ms, token, &taken);
+		if (rc != FAL_OK || !taken)
+			continue;
+		rc = read_job(s, &k->p[i], &jobs[*n]);
+		memcpy(jobs[*n].claim, token, 17);
+		(*n)++;
+		if (rc == FAL_OK && p[1] != k->p[i].seq) {
+			p[1] = k->p[i].seq;
+			rc = run(s, Q_RUNNING, p, 2, NULL);
+		}
+	}
+	rc = finish(s, rc);
+	if (rc != FAL_OK)
+		*n = 0;
 	return rc;
 }
 
 static enum fal_err
-sq_claim(struct fal_store *s, const bool allowed[FAL_PROVIDER__MAX],
-	 long long now_ms, long claim_ms, struct fal_batch_job *job)
+sq_claim(struct fal_store *h, const int room[FAL_PROVIDER__MAX], size_t max,
+	 long long now_ms, long claim_ms, struct fal_batch_job *jobs,
+	 size_t *n)
 {
-	sqlite3 *db = sq(s)->db;
-	long long seq = 0, row = 0;
+	struct sq_store *s = sq(h);
+	struct picks k = { NULL, 0, max };
 	enum fal_err rc = FAL_ERR_NOT_FOUND;
-	int taken = 0;
 	char token[17];
 
-	if (fal_store_new_id(token) != 0)
+	*n = 0;
+	if (max == 0)
+		return FAL_ERR_NOT_FOUND;
+	if (fal_store_new_id(token) != 0 ||
+	    (k.p = calloc(max, sizeof(*k.p))) == NULL)
 		return FAL_ERR_INTERNAL;
-	pthread_mutex_lock(&sq(s)->lock);
-	/* Reading first keeps idle runners off the write lock; another
-	 * process may take the device in between, hence the loop. */
-	for (int tries = 0; tries < 8 && !taken; tries++) {
-		if ((rc = pick(db, allowed, now_ms, &seq, &row)) != FAL_OK)
+	pthread_mutex_lock(&s->lock);
+	/* Picking outside the write lock keeps idle runners off it; another
+	 * process may take a pick in between, hence the loop. */
+	for (int tries = 0; tries < CLAIM_TRIES && *n == 0; tries++) {
+		if ((rc = pick(s, room, now_ms, &k)) != FAL_OK)
 			break;
-		if ((rc = exec(db, "BEGIN IMMEDIATE")) != FAL_OK)
+		if (k.n == 0) {
+			rc = FAL_ERR_NOT_FOUND;
 			break;
-		rc = take(db, seq, row, now_ms, claim_ms, token, &taken);
-		if (rc == FAL_OK && taken)
-			rc = read_job(db, seq, row, job);
-		if (rc == FAL_OK && taken)
-			memcpy(job->claim, token, sizeof(token));
-		rc = finish(db, rc);
+		}
+		rc = take_all(s, &k, now_ms, claim_ms, token, jobs, n);
+		if (rc != FAL_OK)
+			break;
 	}
-	pthread_mutex_unlock(&sq(s)->lock);
-	if (rc == FAL_OK && !taken)
-		rc = FAL_ERR_NOT_FOUND;
-	return rc;
+	pthread_mutex_unlock(&s->lock);
+	free(k.p);
+	return rc == FAL_OK && *n == 0 ? FAL_ERR_NOT_FOUND : rc;
 }
 
 /* Records a final outcome and counts it in its batch. */
 static enum fal_err
-record_final(sqlite3 *db, long long seq, const struct fal_batch_job *job,
+record_final(struct sq_store *s, long long seq, const struct fal_batch_job *job,
 	     const struct fal_batch_result *r, long long now_ms)
 {
-	static const char sql[] = "UPDATE devices SET state = ?1, "
-		"attempts = attempts + 1, claim_until = 0, claim = NULL, "
-		"error = ?2, message = ?3, device_pin = ?4, lookup_state = ?5, "
-		"lookup_url = ?6 WHERE seq = ?7 AND row = ?8 AND claim = ?9 "
-		"AND state = 0";
 	bool ok = r->state == FAL_DEV_SUCCEEDED;
 	long long p[4] = { now_ms, seq, ok ? 1 : 0, ok ? 0 : 1 };
 	sqlite3_stmt *st;
 	enum fal_err rc;
 
-	if ((rc = prep(db, sql, &st)) != FAL_OK)
+	if ((rc = stmt(s, Q_FINAL, &st)) != FAL_OK)
 		return rc;
 	sqlite3_bind_int(st, 1, ok ? DB_SUCCEEDED : DB_FAILED);
 	bind_opt(st, 2, r->error);
@@ -626,35 +723,23 @@ record_final(sqlite3 *db, long long seq, const struct fal_batch_job *job,
 	sqlite3_bind_int64(st, 7, seq);
 	sqlite3_bind_int64(st, 8, job->row);
 	sqlite3_bind_text(st, 9, job->claim, -1, SQLITE_STATIC);
-	rc = step_done(st);
-	sqlite3_finalize(st);
+	rc = done(st, sqlite3_step(st));
 	/* A claim taken over meanwhile: the new holder records instead. */
-	if (rc != FAL_OK || sqlite3_changes(db) != 1)
+	if (rc != FAL_OK || sqlite3_changes(s->db) != 1)
 		return rc;
-	return run(db, "UPDATE batches SET pending = pending - 1, "
-		   "succeeded = succeeded + ?3, failed = failed + ?4, updated = ?1, "
-		   "finished = CASE WHEN pending = 1 AND state IN ('queued', "
-		   "'running') THEN ?1 ELSE finished END, "
-		   "state = CASE WHEN pending = 1 AND state IN ('queued', "
-		   "'running') THEN 'done' ELSE state END WHERE seq = ?2",
-		   p, 4, NULL);
+	return run(s, Q_COUNT_FINAL, p, 4, NULL);
 }
 
 /* Records a passing failure: the device waits until retry_at_ms. */
 static enum fal_err
-record_retry(sqlite3 *db, long long seq, const struct fal_batch_job *job,
+record_retry(struct sq_store *s, long long seq, const struct fal_batch_job *job,
 	     const struct fal_batch_result *r, long long now_ms)
 {
-	static const char sql[] = "UPDATE devices SET attempts = attempts + 1, "
-		"next_at = ?1, claim_until = 0, claim = NULL, error = ?2, "
-		"message = ?3, state = CASE WHEN (SELECT state FROM batches WHERE "
-		"seq = ?4) = 'cancelled' THEN 3 ELSE 0 END WHERE seq = ?4 AND "
-		"row = ?5 AND claim = ?6 AND state = 0";
 	long long p[2] = { now_ms, seq };
 	sqlite3_stmt *st;
 	enum fal_err rc;
 
-	if ((rc = prep(db, sql, &st)) != FAL_OK)
+	if ((rc = stmt(s, Q_RETRY, &st)) != FAL_OK)
 		return rc;
 	sqlite3_bind_int64(st, 1, r->retry_at_ms);
 	bind_opt(st, 2, r->error);
@@ -662,35 +747,41 @@ record_retry(sqlite3 *db, long long seq, const struct fal_batch_job *job,
 	sqlite3_bind_int64(st, 4, seq);
 	sqlite3_bind_int64(st, 5, job->row);
 	sqlite3_bind_text(st, 6, job->claim, -1, SQLITE_STATIC);
-	rc = step_done(st);
-	sqlite3_finalize(st);
+	rc = done(st, sqlite3_step(st));
 	if (rc != FAL_OK)
 		return rc;
-	return run(db, "UPDATE batches SET updated = ?1 WHERE seq = ?2",
-		   p, 2, NULL);
+	return run(s, Q_TOUCH, p, 2, NULL);
+}
+
+/* Records one outcome inside complete's transaction. */
+static enum fal_err
+record(struct sq_store *s, const struct fal_batch_outcome *o, long long now_ms)
+{
+	long long seq;
+	enum fal_err rc = load_batch(s, o->job->batch, NULL, &seq);
+
+	if (rc == FAL_OK)
+		rc = o->result.state == FAL_DEV_PENDING
+		     ? record_retry(s, seq, o->job, &o->result, now_ms)
+		     : record_final(s, seq, o->job, &o->result, now_ms);
+	/* A batch purged meanwhile has nothing left to record. */
+	return rc == FAL_ERR_BATCH_NOT_FOUND ? FAL_OK : rc;
 }
 
 static enum fal_err
-sq_complete(struct fal_store *s, const struct fal_batch_job *job,
-	    const struct fal_batch_result *r, long long now_ms)
+sq_complete(struct fal_store *h, const struct fal_batch_outcome *o, size_t n,
+	    long long now_ms)
 {
-	sqlite3 *db = sq(s)->db;
-	long long seq;
+	struct sq_store *s = sq(h);
 	enum fal_err rc;
 
-	pthread_mutex_lock(&sq(s)->lock);
-	if ((rc = exec(db, "BEGIN IMMEDIATE")) == FAL_OK) {
-		rc = load_batch(db, job->batch, NULL, &seq);
-		if (rc == FAL_OK)
-			rc = r->state == FAL_DEV_PENDING
-			     ? record_retry(db, seq, job, r, now_ms)
-			     : record_final(db, seq, job, r, now_ms);
-		/* A batch purged meanwhile has nothing left to record. */
-		if (rc == FAL_ERR_BATCH_NOT_FOUND)
-			rc = FAL_OK;
-		rc = finish(db, rc);
+	pthread_mutex_lock(&s->lock);
+	if ((rc = exec(s, Q_BEGIN_IMMEDIATE)) == FAL_OK) {
+		for (size_t i = 0; i < n && rc == FAL_OK; i++)
+			rc = record(s, &o[i], now_ms);
+		rc = finish(s, rc);
 	}
-	pthread_mutex_unlock(&sq(s)->lock);
+	pthread_mutex_unlock(&s->lock);
 	return rc;
 }
 
@@ -707,47 +798,40 @@ count_row(sqlite3_stmt *st, void *arg)
 }
 
 static enum fal_err
-sq_pending(struct fal_store *s, long counts[FAL_PROVIDER__MAX])
+sq_pending(struct fal_store *h, long counts[FAL_PROVIDER__MAX])
 {
-	static const char sql[] = "SELECT provider, COUNT(*) FROM devices "
-		"WHERE state = 0 GROUP BY provider";
-	sqlite3_stmt *st;
-	enum fal_err rc;
-
 	memset(counts, 0, sizeof(long) * FAL_PROVIDER__MAX);
-	pthread_mutex_lock(&sq(s)->lock);
-	if ((rc = prep(sq(s)->db, sql, &st)) == FAL_OK)
-		rc = each_row(st, count_row, counts);
-	pthread_mutex_unlock(&sq(s)->lock);
-	return rc;
+	return locked_rows(sq(h), Q_PENDING, NULL, count_row, counts);
 }
 
 static enum fal_err
-sq_purge(struct fal_store *s, long long before_ms, long *n)
+sq_purge(struct fal_store *h, long long before_ms, long *n)
 {
-	sqlite3 *db = sq(s)->db;
+	struct sq_store *s = sq(h);
 	enum fal_err rc;
 	int changes = 0;
 
-	pthread_mutex_lock(&sq(s)->lock);
-	if ((rc = exec(db, "BEGIN IMMEDIATE")) == FAL_OK) {
-		rc = run(db, "DELETE FROM devices WHERE seq IN (SELECT seq FROM "
-			 "batches WHERE finished < ?1)", &before_ms, 1, NULL);
+	pthread_mutex_lock(&s->lock);
+	if ((rc = exec(s, Q_BEGIN_IMMEDIATE)) == FAL_OK) {
+		rc = run(s, Q_PURGE_DEVICES, &before_ms, 1, NULL);
 		if (rc == FAL_OK)
-			rc = run(db, "DELETE FROM batches WHERE finished < ?1",
-				 &before_ms, 1, &changes);
-		rc = finish(db, rc);
+			rc = run(s, Q_PURGE_BATCHES, &before_ms, 1, &changes);
+		rc = finish(s, rc);
 	}
-	pthread_mutex_unlock(&sq(s)->lock);
+	pthread_mutex_unlock(&s->lock);
 	*n = rc == FAL_OK ? changes : 0;
 	return rc;
 }
 
 static void
-sq_close(struct fal_store *s)
+sq_close(struct fal_store *h)
 {
-	sqlite3_close(sq(s)->db);
-	pthread_mutex_destroy(&sq(s)->lock);
+	struct sq_store *s = sq(h);
+
+	for (int q = 0; q < Q__MAX; q++)
+		sqlite3_finalize(s->st[q]);
+	sqlite3_close(s->db);
+	pthread_mutex_destroy(&s->lock);
 	free(s);
 }
 

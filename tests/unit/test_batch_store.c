@@ -46,6 +46,32 @@ static char pg_dir[256];
 static char pg_uri[256];
 static char pg_pw[64];
 
+/* Claims one device of a provider allowed[] names. */
+static enum fal_err
+claim1(struct fal_store *s, const bool allowed[FAL_PROVIDER__MAX],
+       long long now_ms, long claim_ms, struct fal_batch_job *job)
+{
+	int room[FAL_PROVIDER__MAX];
+	size_t n = 99;
+	enum fal_err rc;
+
+	for (int p = 0; p < FAL_PROVIDER__MAX; p++)
+		room[p] = allowed[p] ? 1 : 0;
+	rc = s->ops->claim(s, room, 1, now_ms, claim_ms, job, &n);
+	assert_int_equal(n, rc == FAL_OK ? 1 : 0);
+	return rc;
+}
+
+/* Records one outcome. */
+static enum fal_err
+complete1(struct fal_store *s, const struct fal_batch_job *job,
+	  const struct fal_batch_result *r, long long now_ms)
+{
+	struct fal_batch_outcome o = { job, *r };
+
+	return s->ops->complete(s, &o, 1, now_ms);
+}
+
 static int
 setup_sqlite(void **state)
 {
@@ -202,32 +228,32 @@ test_claims_expire(void **state)
 	struct fal_batch_job j1, j2, j3;
 
 	create(f->s, 2, 1000, &b);
-	assert_int_equal(f->s->ops->claim(f->s, all, 2000, 500, &j1), FAL_OK);
+	assert_int_equal(claim1(f->s, all, 2000, 500, &j1), FAL_OK);
 	assert_int_equal(j1.row, 1);
 	assert_string_equal(j1.batch, b.id);
 	assert_string_equal(j1.mac, "AC-DE-48-00-00-00");
 	assert_string_equal(j1.url, "https://pbx/p/");
 	assert_int_equal(j1.attempts, 0);
-	assert_int_equal(f->s->ops->claim(f->s, all, 2000, 500, &j2), FAL_OK);
+	assert_int_equal(claim1(f->s, all, 2000, 500, &j2), FAL_OK);
 	assert_int_equal(j2.row, 2);
-	assert_int_equal(f->s->ops->claim(f->s, all, 2100, 500, &j3),
+	assert_int_equal(claim1(f->s, all, 2100, 500, &j3),
 			 FAL_ERR_NOT_FOUND);
 	assert_int_equal(f->s->ops->get(f->s, b.id, &g), FAL_OK);
 	assert_int_equal(g.state, FAL_BATCH_RUNNING);
 	/* Past the claim: row 1 is claimed again, by a new token. */
-	assert_int_equal(f->s->ops->claim(f->s, all, 2500, 500, &j3), FAL_OK);
+	assert_int_equal(claim1(f->s, all, 2500, 500, &j3), FAL_OK);
 	assert_int_equal(j3.row, 1);
 	assert_string_not_equal(j3.claim, j1.claim);
 	/* The old holder's outcome is not recorded; the new one's is. */
-	assert_int_equal(f->s->ops->complete(f->s, &j1, &ok, 2600), FAL_OK);
+	assert_int_equal(complete1(f->s, &j1, &ok, 2600), FAL_OK);
 	assert_int_equal(f->s->ops->get(f->s, b.id, &g), FAL_OK);
 	assert_int_equal(g.succeeded, 0);
-	assert_int_equal(f->s->ops->complete(f->s, &j3, &ok, 2600), FAL_OK);
-	assert_int_equal(f->s->ops->complete(f->s, &j3, &ok, 2600), FAL_OK);
+	assert_int_equal(complete1(f->s, &j3, &ok, 2600), FAL_OK);
+	assert_int_equal(complete1(f->s, &j3, &ok, 2600), FAL_OK);
 	assert_int_equal(f->s->ops->get(f->s, b.id, &g), FAL_OK);
 	assert_int_equal(g.succeeded, 1);
 	assert_int_equal(g.pending, 1);
-	assert_int_equal(f->s->ops->complete(f->s, &j2, &ok, 2700), FAL_OK);
+	assert_int_equal(complete1(f->s, &j2, &ok, 2700), FAL_OK);
 	assert_int_equal(f->s->ops->get(f->s, b.id, &g), FAL_OK);
 	assert_int_equal(g.state, FAL_BATCH_DONE);
 	assert_int_equal(g.pending, 0);
@@ -247,14 +273,14 @@ test_claim_order_and_providers(void **state)
 	create(f->s, 3, 1000, &a);
 	create(f->s, 3, 1001, &b);
 	only_yealink[FAL_YEALINK] = true;
-	assert_int_equal(f->s->ops->claim(f->s, only_yealink, 2000, 500, &j), FAL_OK);
+	assert_int_equal(claim1(f->s, only_yealink, 2000, 500, &j), FAL_OK);
 	assert_string_equal(j.batch, a.id);
 	assert_int_equal(j.row, 3);
 	assert_int_equal(j.provider, FAL_YEALINK);
-	assert_int_equal(f->s->ops->claim(f->s, only_yealink, 2000, 500, &j), FAL_OK);
+	assert_int_equal(claim1(f->s, only_yealink, 2000, 500, &j), FAL_OK);
 	assert_string_equal(j.batch, b.id);
 	assert_int_equal(j.row, 3);
-	assert_int_equal(f->s->ops->claim(f->s, all, 2000, 500, &j), FAL_OK);
+	assert_int_equal(claim1(f->s, all, 2000, 500, &j), FAL_OK);
 	assert_string_equal(j.batch, a.id);
 	assert_int_equal(j.row, 1);
 }
@@ -270,6 +296,60 @@ dump_device(void *ctx, const struct fal_batch_device *d)
 		 d->attempts, d->message ? d->message : "-",
 		 d->device_pin ? d->device_pin : "-");
 	return 0;
+}
+
+/*
+ * A chunk claim: the first due devices in (batch, row) order, at most
+ * room[p] of provider p and max in all, in one call; their outcomes are
+ * recorded together, and one no longer holding its claim is skipped.
+ */
+static void
+test_claim_chunk(void **state)
+{
+	struct fixture *f = *state;
+	struct fal_batch a, b, g;
+	struct fal_batch_job j[16], late;
+	struct fal_batch_outcome o[4];
+	int room[FAL_PROVIDER__MAX] = { 0 };
+	size_t n = 0;
+
+	create(f->s, 6, 1000, &a);    /* rows 3 and 6 yealink */
+	create(f->s, 3, 1001, &b);    /* row 3 yealink */
+	room[FAL_SNOM] = 3;
+	room[FAL_YEALINK] = 8;
+	assert_int_equal(f->s->ops->claim(f->s, room, 5, 2000, 500, j, &n), FAL_OK);
+	assert_int_equal(n, 5);
+	assert_string_equal(j[0].batch, a.id);
+	assert_int_equal(j[0].row, 1);
+	assert_int_equal(j[1].row, 2);
+	assert_int_equal(j[2].row, 3);
+	assert_int_equal(j[2].provider, FAL_YEALINK);
+	assert_int_equal(j[3].row, 4);
+	assert_int_equal(j[4].row, 6);   /* row 5 is a fourth snom */
+	assert_int_equal(j[4].provider, FAL_YEALINK);
+	assert_string_equal(j[4].batch, a.id);
+	/* The rest: a's row 5, then b's three. */
+	assert_int_equal(f->s->ops->claim(f->s, room, 8, 2000, 500, j + 5, &n),
+			 FAL_OK);
+	assert_int_equal(n, 4);
+	assert_int_equal(j[5].row, 5);
+	assert_string_equal(j[6].batch, b.id);
+	assert_int_equal(j[6].row, 1);
+	assert_int_equal(j[8].row, 3);
+	assert_string_equal(j[8].claim, j[6].claim);
+	assert_int_equal(f->s->ops->claim(f->s, room, 8, 2000, 500, &late, &n),
+			 FAL_ERR_NOT_FOUND);
+	assert_int_equal(n, 0);
+	/* Row 1's claim expires and is taken again before row 1 reports. */
+	assert_int_equal(claim1(f->s, all, 2600, 500, &late), FAL_OK);
+	assert_int_equal(late.row, 1);
+	for (int i = 0; i < 4; i++)
+		o[i] = (struct fal_batch_outcome){ &j[i], ok };
+	assert_int_equal(f->s->ops->complete(f->s, o, 4, 2700), FAL_OK);
+	assert_int_equal(f->s->ops->get(f->s, a.id, &g), FAL_OK);
+	assert_int_equal(g.succeeded, 3);
+	assert_int_equal(g.pending, 3);
+	assert_int_equal(g.state, FAL_BATCH_RUNNING);
 }
 
 /* A passing failure waits until retry_at; a final one is counted. */
@@ -291,18 +371,18 @@ test_retry_then_fail(void **state)
 	char out[512] = "";
 
 	create(f->s, 2, 1000, &b);
-	assert_int_equal(f->s->ops->claim(f->s, all, 2000, 500, &j), FAL_OK);
-	assert_int_equal(f->s->ops->complete(f->s, &j, &retry, 2100), FAL_OK);
+	assert_int_equal(claim1(f->s, all, 2000, 500, &j), FAL_OK);
+	assert_int_equal(complete1(f->s, &j, &retry, 2100), FAL_OK);
 	/* Row 1 waits: row 2 comes first. */
-	assert_int_equal(f->s->ops->claim(f->s, all, 2200, 500, &j), FAL_OK);
+	assert_int_equal(claim1(f->s, all, 2200, 500, &j), FAL_OK);
 	assert_int_equal(j.row, 2);
-	assert_int_equal(f->s->ops->complete(f->s, &j, &pin, 2300), FAL_OK);
-	assert_int_equal(f->s->ops->claim(f->s, all, 4999, 500, &j),
+	assert_int_equal(complete1(f->s, &j, &pin, 2300), FAL_OK);
+	assert_int_equal(claim1(f->s, all, 4999, 500, &j),
 			 FAL_ERR_NOT_FOUND);
-	assert_int_equal(f->s->ops->claim(f->s, all, 5000, 500, &j), FAL_OK);
+	assert_int_equal(claim1(f->s, all, 5000, 500, &j), FAL_OK);
 	assert_int_equal(j.row, 1);
 	assert_int_equal(j.attempts, 1);
-	assert_int_equal(f->s->ops->complete(f->s, &j, &fail, 5100), FAL_OK);
+	assert_int_equal(complete1(f->s, &j, &fail, 5100), FAL_OK);
 	assert_int_equal(f->s->ops->get(f->s, b.id, &g), FAL_OK);
 	assert_int_equal(g.state, FAL_BATCH_DONE);
 	assert_int_equal(g.failed, 1);
@@ -325,8 +405,8 @@ test_devices_paging(void **state)
 	create(f->s, 5, 1000, &b);
 	assert_int_equal(f->s->ops->devices(f->s, b.id, &q, dump_device, out), FAL_OK);
 	assert_string_equal(out, "2:pending:-:0:-:-;3:pending:-:0:-:-;");
-	assert_int_equal(f->s->ops->claim(f->s, all, 2000, 500, &j), FAL_OK);
-	assert_int_equal(f->s->ops->complete(f->s, &j, &ok, 2000), FAL_OK);
+	assert_int_equal(claim1(f->s, all, 2000, 500, &j), FAL_OK);
+	assert_int_equal(complete1(f->s, &j, &ok, 2000), FAL_OK);
 	q = (struct fal_device_query){ .state = FAL_DEV_SUCCEEDED };
 	out[0] = '\0';
 	assert_int_equal(f->s->ops->devices(f->s, b.id, &q, dump_device, out), FAL_OK);
@@ -350,13 +430,13 @@ test_cancel(void **state)
 	char out[512] = "";
 
 	create(f->s, 3, 1000, &b);
-	assert_int_equal(f->s->ops->claim(f->s, all, 2000, 500, &j), FAL_OK);
+	assert_int_equal(claim1(f->s, all, 2000, 500, &j), FAL_OK);
 	assert_int_equal(f->s->ops->cancel(f->s, b.id, 2100, &g), FAL_OK);
 	assert_int_equal(g.state, FAL_BATCH_CANCELLED);
 	assert_int_equal(g.finished_ms, 2100);
-	assert_int_equal(f->s->ops->claim(f->s, all, 9000, 500, &none),
+	assert_int_equal(claim1(f->s, all, 9000, 500, &none),
 			 FAL_ERR_NOT_FOUND);
-	assert_int_equal(f->s->ops->complete(f->s, &j, &ok, 2200), FAL_OK);
+	assert_int_equal(complete1(f->s, &j, &ok, 2200), FAL_OK);
 	assert_int_equal(f->s->ops->get(f->s, b.id, &g), FAL_OK);
 	assert_int_equal(g.state, FAL_BATCH_CANCELLED);
 	assert_int_equal(g.succeeded, 1);
@@ -376,8 +456,8 @@ test_cancel_done(void **state)
 	struct fal_batch_job j;
 
 	create(f->s, 1, 1000, &b);
-	assert_int_equal(f->s->ops->claim(f->s, all, 2000, 500, &j), FAL_OK);
-	assert_int_equal(f->s->ops->complete(f->s, &j, &ok, 2000), FAL_OK);
+	assert_int_equal(claim1(f->s, all, 2000, 500, &j), FAL_OK);
+	assert_int_equal(complete1(f->s, &j, &ok, 2000), FAL_OK);
 	assert_int_equal(f->s->ops->cancel(f->s, b.id, 3000, &g), FAL_OK);
 	assert_int_equal(g.state, FAL_BATCH_DONE);
 	assert_int_equal(g.finished_ms, 2000);
@@ -396,8 +476,8 @@ test_pending_and_purge(void **state)
 	assert_int_equal(f->s->ops->pending(f->s, counts), FAL_OK);
 	assert_int_equal(counts[FAL_SNOM], 5);
 	assert_int_equal(counts[FAL_YEALINK], 2);
-	assert_int_equal(f->s->ops->claim(f->s, all, 2000, 500, &j), FAL_OK);
-	assert_int_equal(f->s->ops->complete(f->s, &j, &ok, 2000), FAL_OK);
+	assert_int_equal(claim1(f->s, all, 2000, 500, &j), FAL_OK);
+	assert_int_equal(complete1(f->s, &j, &ok, 2000), FAL_OK);
 	assert_int_equal(f->s->ops->purge(f->s, 2000, &n), FAL_OK);
 	assert_int_equal(n, 0);
 	assert_int_equal(f->s->ops->purge(f->s, 2001, &n), FAL_OK);
@@ -418,11 +498,11 @@ test_shared_store(void **state)
 
 	assert_non_null(other = fal_store_open(f->uri, err, sizeof(err)));
 	create(f->s, 2, 1000, &b);
-	assert_int_equal(other->ops->claim(other, all, 2000, 500, &j1), FAL_OK);
-	assert_int_equal(f->s->ops->claim(f->s, all, 2000, 500, &j2), FAL_OK);
+	assert_int_equal(claim1(other, all, 2000, 500, &j1), FAL_OK);
+	assert_int_equal(claim1(f->s, all, 2000, 500, &j2), FAL_OK);
 	assert_int_not_equal(j1.row, j2.row);
-	assert_int_equal(other->ops->complete(other, &j1, &ok, 2000), FAL_OK);
-	assert_int_equal(f->s->ops->complete(f->s, &j2, &ok, 2000), FAL_OK);
+	assert_int_equal(complete1(other, &j1, &ok, 2000), FAL_OK);
+	assert_int_equal(complete1(f->s, &j2, &ok, 2000), FAL_OK);
 	assert_int_equal(other->ops->get(other, b.id, &g), FAL_OK);
 	assert_int_equal(g.state, FAL_BATCH_DONE);
 	fal_store_close(other);
@@ -485,9 +565,9 @@ claim_all(void *arg)
 	struct claimer *c = arg;
 	struct fal_batch_job j;
 
-	while (c->s->ops->claim(c->s, all, fal_store_now_ms(), 60000, &j) == FAL_OK) {
+	while (claim1(c->s, all, fal_store_now_ms(), 60000, &j) == FAL_OK) {
 		c->claimed[j.row - 1]++;
-		assert_int_equal(c->s->ops->complete(c->s, &j, &ok,
+		assert_int_equal(complete1(c->s, &j, &ok,
 						     fal_store_now_ms()), FAL_OK);
 	}
 	return NULL;
@@ -582,8 +662,8 @@ test_pg_schema_upgrade(void **state)
 	pg_value("SELECT string_agg(indexname, ',' ORDER BY indexname) FROM "
 		 "pg_indexes WHERE tablename = 'devices'", v, sizeof(v));
 	assert_string_equal(v, "devices_claim,devices_pkey");
-	assert_int_equal(f->s->ops->claim(f->s, all, 2000, 500, &j), FAL_OK);
-	assert_int_equal(f->s->ops->complete(f->s, &j, &ok, 2000), FAL_OK);
+	assert_int_equal(claim1(f->s, all, 2000, 500, &j), FAL_OK);
+	assert_int_equal(complete1(f->s, &j, &ok, 2000), FAL_OK);
 	assert_int_equal(f->s->ops->get(f->s, b.id, &g), FAL_OK);
 	assert_int_equal(g.succeeded, 1);
 }
@@ -732,6 +812,7 @@ main(void)
 		BOTH(test_list_newest_first),
 		BOTH(test_claims_expire),
 		BOTH(test_claim_order_and_providers),
+		BOTH(test_claim_chunk),
 		BOTH(test_retry_then_fail),
 		BOTH(test_devices_paging),
 		BOTH(test_cancel),
