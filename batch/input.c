@@ -193,9 +193,6 @@ set_action(struct fal_batch_input *in, const char *name)
 				  : FAL_BATCH_REGISTER;
 	if (in->action == FAL_BATCH_ACTION__MAX)
 		return refuse(in, "action must be register, deregister or check");
-	if (in->action == FAL_BATCH_CHECK)
-		return refuse(in, "the check action needs device lookups, which "
-			      "this version does not have yet");
 	return FAL_OK;
 }
 

@@ -8,7 +8,9 @@ so that the two stores cannot drift apart."""
 import csv
 import io
 import shutil
+import sqlite3
 import tempfile
+import threading
 import time
 
 from harness import StackTest
@@ -261,6 +263,21 @@ class TestBatchRetries(BatchTest):
         self.assertEqual((d2["state"], d2["attempts"]), ("succeeded", 2))
         self.assertEqual(snom.registry, {mac12(m1): URL, mac12(m2): URL})
 
+    def test_retry_after_longer_than_backoff(self):
+        """A 503 with Retry-After: 2 while the backoff is 100 ms: the next
+        attempt comes no sooner than 2 s after the first (SPEC §6.5)."""
+        snom = self.sim("snom")
+        m = mac(1, "00-04-23")
+        snom.script(m, ("times", 1, ("http", 503, {"Retry-After": "2"})))
+        bid = self.created(self.post({"devices": [
+            {"provider": "snom", "mac": m, "url": URL}]}))["id"]
+        self.wait_done(bid)
+        d = self.devices(bid)[0]
+        self.assertEqual((d["state"], d["attempts"]), ("succeeded", 2))
+        calls = snom.calls_of()
+        self.assertEqual(len(calls), 2)
+        self.assertGreaterEqual(calls[1].at - calls[0].at, 2.0)
+
     def test_attempts_run_out(self):
         m = mac(1, "00-04-22")
         self.sim("snom").script(m, ("http", 500))
@@ -376,6 +393,90 @@ class TestBatchesOff(StackTest):
                 self.assertError(self.req(method, path, {}), 404, "not_found")
 
 
+class TestBatchCheck(BatchTest):
+    """action check (SPEC §6.1, §6.3): §1.8's lookup per device, its
+    state and URL in each device's lookup, nothing written at the
+    vendor."""
+
+    def test_check_reports_each_lookup(self):
+        snom, yealink = self.sim("snom"), self.sim("yealink")
+        mine, other, none = mac(1, "00-04-30"), mac(2, "00-04-30"), \
+            mac(3, "00-04-30")
+        st = self.req("PUT", "/providers/snom/" + mine, {"url": URL})[0]
+        self.assertEqual(st, 200)
+        snom.hold_elsewhere(other)
+        ylk = mac(4, "00-15-65")
+        self.assertEqual(self.req("PUT", "/providers/yealink/" + ylk,
+                                  {"url": URL})[0], 200)
+        writes = (len(snom.writes()), len(yealink.writes()))
+        js = self.created(self.post({"action": "check", "devices": [
+            {"provider": "snom", "mac": mine},
+            {"provider": "snom", "mac": other},
+            {"provider": "snom", "mac": none},
+            {"provider": "yealink", "mac": ylk}]}))
+        self.assertEqual(js["action"], "check")
+        done = self.wait_done(js["id"])
+        self.assertEqual((done["state"], done["succeeded"], done["failed"]),
+                         ("done", 4, 0))
+        rows = self.devices(js["id"])
+        self.assertEqual([r["lookup"] for r in rows], [
+            {"state": "registered", "url": URL},
+            {"state": "registered_elsewhere", "url": None},
+            {"state": "not_registered", "url": None},
+            # Yealink's lookup does not return the URL (SPEC §2.4).
+            {"state": "registered", "url": None}])
+        self.assertEqual({r["error"] for r in rows}, {None})
+        self.assertEqual((len(snom.writes()), len(yealink.writes())), writes)
+        st, _, body, _ = self.req("GET", "/batches/%s/devices" % js["id"],
+                                  headers={"Accept": "text/csv"})
+        self.assertEqual(st, 200)
+        got = list(csv.DictReader(io.StringIO(body.decode())))
+        self.assertEqual([(r["lookup_state"], r["lookup_url"]) for r in got],
+                         [("registered", URL), ("registered_elsewhere", ""),
+                          ("not_registered", ""), ("registered", "")])
+
+
+class TestBatchStoreLost(BatchTest):
+    """The store lost while running (SPEC §6.6): another process holds the
+    SQLite write lock past the busy timeout (10 s), so the batch routes
+    that write answer 503 batch_store_unavailable, while single PUTs go on
+    working; once the lock is gone, batches work again."""
+
+    def test_batch_routes_503_single_puts_200(self):
+        bid = self.created(self.post({"devices": [
+            {"provider": "snom", "mac": mac(1, "00-04-31"), "url": URL}]}))["id"]
+        self.wait_done(bid)
+        db = sqlite3.connect(self.CONFIG["batch_store"][len("sqlite:"):],
+                             isolation_level=None)
+        db.execute("BEGIN IMMEDIATE")
+        answers = {}
+
+        def batch_calls():
+            answers["post"] = self.post({"devices": [
+                {"provider": "snom", "mac": mac(2, "00-04-31"), "url": URL}]})
+            answers["delete"] = self.req("DELETE", "/batches/" + bid)
+        try:
+            t = threading.Thread(target=batch_calls)
+            t.start()
+            time.sleep(0.5)
+            # Meanwhile, single PUTs are answered at once.
+            for i in range(3, 8):
+                t0 = time.monotonic()
+                st = self.req("PUT", "/providers/snom/" + mac(i, "00-04-31"),
+                              {"url": URL})[0]
+                self.assertEqual(st, 200)
+                self.assertLess(time.monotonic() - t0, 2.0)
+            t.join(60)
+        finally:
+            db.execute("ROLLBACK")
+            db.close()
+        self.assertError(answers["post"], 503, "batch_store_unavailable")
+        self.assertError(answers["delete"], 503, "batch_store_unavailable")
+        self.created(self.post({"devices": [
+            {"provider": "snom", "mac": mac(2, "00-04-31"), "url": URL}]}))
+        self.assertEqual(self.req("GET", "/batches/" + bid)[0], 200)
+
+
 class TestBatchesToken(BatchTest):
     BATCH = {"api_tokens": ["t0ken"]}
 
@@ -398,4 +499,5 @@ def on_postgresql(cls):
 TestBatchApiPg = on_postgresql(TestBatchApi)
 TestBatchRetriesPg = on_postgresql(TestBatchRetries)
 TestBatchBadInputPg = on_postgresql(TestBatchBadInput)
+TestBatchCheckPg = on_postgresql(TestBatchCheck)
 TestBatchesTokenPg = on_postgresql(TestBatchesToken)

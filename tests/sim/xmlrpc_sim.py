@@ -85,6 +85,7 @@ class Call:
         self.body = body              # raw bytes of the request body
         self.path = path
         self.auth_ok = auth_ok
+        self.at = time.monotonic()    # when it came
 
     def __repr__(self):
         return "Call(%r, %r)" % (self.method, self.params)
