@@ -244,9 +244,10 @@ each_row(sqlite3_stmt *st, int (*each)(sqlite3_stmt *, void *), void *arg)
 	return done(st, r);
 }
 
-/* A listing's callback and its context, for each_row. */
+/* A listing's callback (one of the two) and its context, for each_row. */
 struct listing {
-	void *cb;
+	fal_batch_cb batch_cb;
+	fal_device_cb device_cb;
 	void *ctx;
 };
 
@@ -384,15 +385,41 @@ sq_get(struct fal_store *h, const char *id, struct fal_batch *out)
 	return rc;
 }
 
-/* each_row's step of a batch listing. */
+/* Fills d from a row of the device listing. */
+static void
+read_device(sqlite3_stmt *st, struct fal_batch_device *d)
+{
+	int state = sqlite3_column_int(st, 3);
+
+	d->row = sqlite3_column_int64(st, 0);
+	d->provider = fal_provider_lookup(col_text(st, 1));
+	d->mac = col_text(st, 2);
+	d->state = state == DB_SUCCEEDED ? FAL_DEV_SUCCEEDED :
+		   state == DB_FAILED ? FAL_DEV_FAILED : FAL_DEV_PENDING;
+	d->error = col_text(st, 4);
+	d->message = col_text(st, 5);
+	d->attempts = sqlite3_column_int64(st, 6);
+	d->device_pin = col_text(st, 7);
+	d->lookup_state = col_text(st, 8);
+	d->lookup_url = col_text(st, 9);
+}
+
+/* each_row's step of a listing: the row read and handed to its callback. */
 static int
-batch_row(sqlite3_stmt *st, void *arg)
+listed_row(sqlite3_stmt *st, void *arg)
 {
 	const struct listing *l = arg;
-	struct fal_batch b;
+	union {
+		struct fal_batch b;
+		struct fal_batch_device d;
+	} item;
 
-	read_batch(st, &b);
-	return ((fal_batch_cb)l->cb)(l->ctx, &b);
+	if (l->batch_cb != NULL) {
+		read_batch(st, &item.b);
+		return l->batch_cb(l->ctx, &item.b);
+	}
+	read_device(st, &item.d);
+	return l->device_cb(l->ctx, &item.d);
 }
 
 /* Runs statement q bound to the int64 p, each(row) per row, locked. */
@@ -416,40 +443,10 @@ locked_rows(struct sq_store *s, enum q q, const long long *p,
 static enum fal_err
 sq_list(struct fal_store *h, long limit, fal_batch_cb cb, void *ctx)
 {
-	struct listing l = { (void *)cb, ctx };
+	struct listing l = { cb, NULL, ctx };
 	long long lim = limit;
 
-	return locked_rows(sq(h), Q_LIST, &lim, batch_row, &l);
-}
-
-/* Fills d from a row of the device listing. */
-static void
-read_device(sqlite3_stmt *st, struct fal_batch_device *d)
-{
-	int state = sqlite3_column_int(st, 3);
-
-	d->row = sqlite3_column_int64(st, 0);
-	d->provider = fal_provider_lookup(col_text(st, 1));
-	d->mac = col_text(st, 2);
-	d->state = state == DB_SUCCEEDED ? FAL_DEV_SUCCEEDED :
-		   state == DB_FAILED ? FAL_DEV_FAILED : FAL_DEV_PENDING;
-	d->error = col_text(st, 4);
-	d->message = col_text(st, 5);
-	d->attempts = sqlite3_column_int64(st, 6);
-	d->device_pin = col_text(st, 7);
-	d->lookup_state = col_text(st, 8);
-	d->lookup_url = col_text(st, 9);
-}
-
-/* each_row's step of a device listing. */
-static int
-device_row(sqlite3_stmt *st, void *arg)
-{
-	const struct listing *l = arg;
-	struct fal_batch_device d;
-
-	read_device(st, &d);
-	return ((fal_device_cb)l->cb)(l->ctx, &d);
+	return locked_rows(sq(h), Q_LIST, &lim, listed_row, &l);
 }
 
 /* Lists the devices of batch seq that q selects. */
@@ -457,7 +454,7 @@ static enum fal_err
 list_devices(struct sq_store *s, long long seq,
 	     const struct fal_device_query *q, fal_device_cb cb, void *ctx)
 {
-	struct listing l = { (void *)cb, ctx };
+	struct listing l = { NULL, cb, ctx };
 	sqlite3_stmt *st;
 	enum fal_err rc;
 
@@ -467,7 +464,7 @@ list_devices(struct sq_store *s, long long seq,
 	sqlite3_bind_int64(st, 2, q->after);
 	sqlite3_bind_int(st, 3, q->state);
 	sqlite3_bind_int64(st, 4, q->limit > 0 ? q->limit : -1);
-	return each_row(st, device_row, &l);
+	return each_row(st, listed_row, &l);
 }
 
 static enum fal_err
