@@ -7,6 +7,8 @@
  */
 #include "pg_pool.h"
 
+#include "../lib/clock.h"
+
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,15 +30,6 @@ struct fal_pg_pool {
 	long long retry_at_ms;  /* no connect before this (monotonic) */
 	long backoff_ms;        /* the wait after the next failed connect */
 };
-
-static long long
-mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* The server's notices ("already exists, skipping") are not for logs. */
 static void
@@ -152,7 +145,7 @@ reconnect(struct fal_pg_pool *p, int i)
 	bool wait;
 
 	pthread_mutex_lock(&p->lock);
-	wait = mono_ms() < p->retry_at_ms;
+	wait = fal_clock_ms() < p->retry_at_ms;
 	pthread_mutex_unlock(&p->lock);
 	if (wait)
 		return -1;
@@ -165,7 +158,7 @@ reconnect(struct fal_pg_pool *p, int i)
 		p->backoff_ms = p->backoff_ms == 0 ? BACKOFF_FIRST_MS :
 				p->backoff_ms * 2 > BACKOFF_MAX_MS ?
 				BACKOFF_MAX_MS : p->backoff_ms * 2;
-		p->retry_at_ms = mono_ms() + p->backoff_ms;
+		p->retry_at_ms = fal_clock_ms() + p->backoff_ms;
 	}
 	pthread_mutex_unlock(&p->lock);
 	return c != NULL ? 0 : -1;

@@ -30,6 +30,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../lib/clock.h"
 #include "../lib/log.h"
 #include "retry.h"
 #include "stats.h"
@@ -69,15 +70,6 @@ struct fal_runner {
 	int n_threads;
 	pthread_t *threads;
 };
-
-static long long
-mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* Now on the monotonic clock, for waits. */
 static struct timespec
@@ -172,7 +164,7 @@ claim_room(const struct fal_runner *r, size_t n_done,
 	if ((long)*max > sum)
 		*max = (size_t)sum;
 	return !r->stopping && *max > 0 && r->n_ready <= cap / 2 &&
-	       (r->poked || mono_ms() >= r->claim_at);
+	       (r->poked || fal_clock_ms() >= r->claim_at);
 }
 
 /*
@@ -202,7 +194,7 @@ sync_store(struct fal_runner *r)
 		rc = r->store->ops->claim(r->store, room, max, fal_store_now_ms(),
 					  r->conf.claim_ms, r->claimed, &got);
 	pthread_mutex_lock(&r->lock);
-	now = mono_ms();
+	now = fal_clock_ms();
 	for (size_t i = 0; i < n_done; i++) {
 		r->held[r->committing[i].job->provider]--;
 		r->in_flight[r->committing[i].job->provider]--;
@@ -228,7 +220,7 @@ sync_store(struct fal_runner *r)
 static bool
 take_ready(struct fal_runner *r, struct fal_batch_job *job)
 {
-	long long stale = mono_ms() - r->conf.claim_ms / 2;
+	long long stale = fal_clock_ms() - r->conf.claim_ms / 2;
 
 	for (size_t i = 0; i < r->n_ready; i++) {
 		struct queued *q = &r->ready[i];
@@ -329,7 +321,7 @@ work(void *arg)
 			break;
 		if (maybe_purge(r))
 			continue;
-		wait = r->claim_at - mono_ms();
+		wait = r->claim_at - fal_clock_ms();
 		if (!r->syncing && !r->stopping && (r->poked || wait <= 0)) {
 			if (sync_store(r) > 0)
 				continue;
