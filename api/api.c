@@ -118,13 +118,6 @@ answer_pin(struct fal_response *resp, const struct fal_outcome *out)
 		answer_code(resp, FAL_ERR_INTERNAL);
 }
 
-/* The lookup state's wire word (SPEC §1.8). */
-static const char *const lookup_states[] = {
-	"registered",            /* FAL_LOOKUP_REGISTERED */
-	"not_registered",        /* FAL_LOOKUP_NOT_REGISTERED */
-	"registered_elsewhere",  /* FAL_LOOKUP_ELSEWHERE */
-};
-
 /*
  * GET success: {"provider","mac","state","url"}, url null unless the
  * vendor told it for a registered device.
@@ -140,7 +133,7 @@ answer_lookup(struct fal_response *resp, const struct fal_outcome *out)
 	    !cJSON_AddStringToObject(root, "provider", resp->provider) ||
 	    !cJSON_AddStringToObject(root, "mac", resp->mac) ||
 	    !cJSON_AddStringToObject(root, "state",
-				     lookup_states[out->lookup_state]) ||
+				     fal_lookup_state_word(out->lookup_state)) ||
 	    !(has_url ? cJSON_AddStringToObject(root, "url", out->lookup_url)
 		      : cJSON_AddNullToObject(root, "url"))) {
 		cJSON_Delete(root);

@@ -53,21 +53,6 @@ action_of(enum fal_batch_action a)
 	}
 }
 
-/* The SPEC §1.8 word of a lookup state. */
-static const char *
-state_word(enum fal_lookup_state s)
-{
-	switch (s) {
-	case FAL_LOOKUP_REGISTERED:
-		return "registered";
-	case FAL_LOOKUP_ELSEWHERE:
-		return "registered_elsewhere";
-	case FAL_LOOKUP_NOT_REGISTERED:
-		break;
-	}
-	return "not_registered";
-}
-
 /* What the runner keeps of an outcome. */
 static void
 keep_outcome(const struct fal_provider *p, enum fal_action action,
@@ -80,7 +65,7 @@ keep_outcome(const struct fal_provider *p, enum fal_action action,
 		memcpy(out->pin, o->pin, sizeof(out->pin));
 	if (o->err.code != FAL_OK || action != FAL_ACTION_LOOKUP)
 		return;
-	out->lookup_state = state_word(o->lookup_state);
+	out->lookup_state = fal_lookup_state_word(o->lookup_state);
 	snprintf(out->lookup_url, sizeof(out->lookup_url), "%s",
 		 o->lookup_url != NULL ? o->lookup_url : "");
 }

@@ -63,3 +63,17 @@ fal_outcome_free(struct fal_outcome *out)
 	free(out->lookup_url);
 	out->lookup_url = NULL;
 }
+
+const char *
+fal_lookup_state_word(enum fal_lookup_state s)
+{
+	switch (s) {
+	case FAL_LOOKUP_REGISTERED:
+		return "registered";
+	case FAL_LOOKUP_ELSEWHERE:
+		return "registered_elsewhere";
+	case FAL_LOOKUP_NOT_REGISTERED:
+		break;
+	}
+	return "not_registered";
+}

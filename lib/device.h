@@ -89,4 +89,7 @@ enum fal_err fal_device_do(const struct fal_provider *p,
 /* Frees what out holds (lookup_url). */
 void fal_outcome_free(struct fal_outcome *out);
 
+/* The wire word of a lookup state (SPEC §1.8): "registered", ... */
+const char *fal_lookup_state_word(enum fal_lookup_state s);
+
 #endif
