@@ -95,6 +95,8 @@ class _Server(socketserver.ThreadingMixIn, xmlrpc.server.SimpleXMLRPCServer):
     daemon_threads = True
     allow_reuse_address = True
     verbose = False
+    # Many workers connect at once; the default backlog of 5 drops SYNs.
+    request_queue_size = 128
 
     # A client that hangs up mid-answer ("huge", timeouts) is expected.
     def handle_error(self, request, client_address):
