@@ -2,23 +2,25 @@
  * runner.c - see runner.h.
  *
  * The store is reached in "syncs", one thread at a time: a sync commits
- * the outcomes the threads have produced since the last one, all in one
- * transaction, and, when the queue of claimed devices runs low, claims a
- * chunk of devices in one more.  A thread whose call has answered queues
- * its outcome and waits until a sync has committed it (running that sync
- * itself when none is running) before it takes its next device from the
- * queue.  So a fast vendor costs a transaction per group of outcomes and
- * one per chunk of claims rather than two per device, and a slow one
- * keeps every slot busy: the next device is already claimed when a call
- * ends.
+ * the outcomes the threads have answered since the last one and claims
+ * the devices that will replace them, in one transaction where the store
+ * can (ops->complete_claim).  A thread whose call has answered queues its
+ * outcome and waits until a sync has committed it before it takes its
+ * next device, so a crash repeats at most one call per thread.
  *
- * What a crash costs: at most one repeated call per thread (no thread
- * calls again before its last outcome is on disk), and the queued devices
- * wait for their claims to expire.  The queue holds at most 2 x
- * batch_per_vendor devices of a provider and batch_workers in all, and a
- * device queued for over half its claim is dropped (left to expire and
- * be claimed again), so a live runner never calls a device whose claim
- * another may have taken.
+ * Outcomes are grouped: a sync starts when no other call is in flight,
+ * when twice as many outcomes wait as calls are in flight, or GROUP_MS
+ * after the first one was queued.  The thread whose outcome makes it due runs the
+ * sync itself, and each waiting thread is woken alone once its outcome is
+ * on disk (a context switch costs more here than the call to a fast
+ * vendor).  So a fast vendor costs one transaction per several devices,
+ * and a slow one keeps every slot busy: the next device is already
+ * claimed when a call ends.
+ *
+ * Claimed devices wait in a queue: at most 2 x batch_per_vendor of a
+ * provider held and batch_workers queued in all; one queued for over half
+ * its claim is dropped (left to expire and be claimed again), so a live
+ * runner never calls a device whose claim another may have taken.
  *
  * The lock guards the queues and counts below; vendor calls and store
  * transactions happen outside it.
@@ -38,8 +40,11 @@
 /* How often finished batches past keep_days are looked for. */
 #define PURGE_EVERY_MS (60L * 60 * 1000)
 
-/* How often a commit is tried before the claims are left to expire. */
-#define COMMIT_TRIES 3
+/* How often a sync is tried before the claims are left to expire. */
+#define SYNC_TRIES 3
+
+/* How long an outcome waits for others to share its commit. */
+#define GROUP_MS 1
 
 /* A claimed device waiting for a thread, and when it was claimed. */
 struct queued {
@@ -47,37 +52,53 @@ struct queued {
 	long long claimed_ms;     /* monotonic */
 };
 
+/* A thread waiting for its outcome to be committed. */
+struct waiter {
+	pthread_cond_t cond;
+	bool committed;
+};
+
+/* Outcomes and who waits for each: n of them. */
+struct outcomes {
+	struct fal_batch_outcome *o;
+	struct waiter **w;
+	size_t n;
+};
+
 struct fal_runner {
 	struct fal_store *store;
 	struct fal_runner_conf conf;
 	struct fal_runner_calls calls;
 	pthread_mutex_t lock;
-	pthread_cond_t cond;      /* a job, a commit or a claim may be due */
+	pthread_cond_t cond;      /* idle threads: work may be due */
 	bool stopping;
 	bool syncing;             /* a thread is in sync_store() */
 	bool poked;               /* fal_runner_wake: claim now */
 	long long claim_at;       /* no claim before (monotonic ms) */
+	int calling;              /* threads in a vendor call */
+	int idle;                 /* threads waiting on cond */
 	int held[FAL_PROVIDER__MAX];      /* claimed and not yet recorded */
 	int in_flight[FAL_PROVIDER__MAX]; /* called and not yet recorded */
 	struct queued *ready;     /* claimed, not yet called: n_ready */
 	size_t n_ready;
-	struct fal_batch_outcome *todo;   /* answered, to commit: n_todo */
-	size_t n_todo;
-	struct fal_batch_outcome *committing;  /* sync_store's own copy */
+	struct outcomes todo;     /* answered, to commit */
+	long long todo_since;     /* when the first of them was queued */
+	struct outcomes committing;       /* sync_store's own copy */
 	struct fal_batch_job *claimed;    /* sync_store's claim */
-	unsigned long long queued, recorded;  /* outcome tickets */
 	long long next_purge_ms;
 	int n_threads;
 	pthread_t *threads;
 };
 
-/* Now on the monotonic clock, for waits. */
+/* Now on the monotonic clock plus ms, for waits. */
 static struct timespec
 deadline(long ms)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
+	if (ms < 0)
+		ms = 0;
 	ts.tv_sec += ms / 1000;
 	ts.tv_nsec += (ms % 1000) * 1000000L;
 	if (ts.tv_nsec >= 1000000000L) {
@@ -122,93 +143,143 @@ judge(const struct fal_runner *r, const struct fal_batch_job *job,
 	}
 }
 
-/* Commits the n outcomes, trying again briefly while the store fails. */
-static void
-commit(struct fal_runner *r, const struct fal_batch_outcome *o, size_t n)
+/*
+ * Commits the *n outcomes being committed and, when room is not NULL,
+ * claims up to max devices into r->claimed (*got of them); *n drops to 0
+ * once the outcomes are on disk.
+ */
+static enum fal_err
+sync_once(struct fal_runner *r, size_t *n, const int *room, size_t max,
+	  size_t *got)
 {
+	const struct fal_store_ops *ops = r->store->ops;
+	long long now = fal_store_now_ms();
 	enum fal_err rc = FAL_OK;
 
-	for (int i = 0; i < COMMIT_TRIES; i++) {
-		rc = r->store->ops->complete(r->store, o, n, fal_store_now_ms());
-		if (rc == FAL_OK)
-			return;
+	*got = 0;
+	if (room != NULL && *n > 0 && ops->complete_claim != NULL) {
+		rc = ops->complete_claim(r->store, r->committing.o, *n, room,
+					 max, now, r->conf.claim_ms, r->claimed,
+					 got);
+		if (rc == FAL_OK || rc == FAL_ERR_NOT_FOUND)
+			*n = 0;
+		return rc;
+	}
+	if (*n > 0 && (rc = ops->complete(r->store, r->committing.o, *n,
+					  now)) == FAL_OK)
+		*n = 0;
+	if (rc == FAL_OK && room != NULL)
+		rc = ops->claim(r->store, room, max, now, r->conf.claim_ms,
+				r->claimed, got);
+	return rc;
+}
+
+/*
+ * sync_once over the n outcomes being committed, tried again briefly
+ * while the store fails; FAL_OK or FAL_ERR_NOT_FOUND (nothing claimed)
+ * or the failure.
+ */
+static enum fal_err
+sync_tries(struct fal_runner *r, size_t n, const int *room, size_t max,
+	   size_t *got)
+{
+	enum fal_err rc;
+
+	for (int i = 1;; i++) {
+		rc = sync_once(r, &n, room, max, got);
+		if (rc == FAL_OK || rc == FAL_ERR_NOT_FOUND || i == SYNC_TRIES)
+			break;
 		nanosleep(&(struct timespec){ 0, 200 * 1000000L }, NULL);
 	}
 	/* The claims expire and another runner calls the devices again. */
 	for (size_t i = 0; i < n; i++)
 		fal_log_msg(r->conf.log_format, "error", "batch %s row %ld: "
-			    "outcome not recorded: %s", o[i].job->batch,
-			    o[i].job->row, fal_err_code(rc));
+			    "outcome not recorded: %s",
+			    r->committing.o[i].job->batch,
+			    r->committing.o[i].job->row, fal_err_code(rc));
+	return rc;
 }
 
 /*
  * What the next claim may take (called with the lock): room[p] devices of
- * provider p, *max in all; false when no claim is due.  A claim is due
- * when the queue is down to half and the last claim found devices (or
- * idle_ms has passed since, or fal_runner_wake was called).
+ * provider p, *max in all, counting the n_done devices being committed as
+ * free; false when no claim is due.  A claim is due when the last one
+ * found devices (or idle_ms has passed since, or fal_runner_wake was
+ * called).
  */
 static bool
 claim_room(const struct fal_runner *r, size_t n_done,
 	   int room[FAL_PROVIDER__MAX], size_t *max)
 {
-	size_t cap = (size_t)r->conf.workers;
 	long sum = 0;
 
 	for (int p = 0; p < FAL_PROVIDER__MAX; p++) {
 		room[p] = 2 * r->conf.per_vendor - r->held[p];
 		for (size_t i = 0; i < n_done; i++)
-			room[p] += (int)r->committing[i].job->provider == p;
+			room[p] += (int)r->committing.o[i].job->provider == p;
 		sum += room[p] > 0 ? room[p] : 0;
 	}
-	*max = cap - r->n_ready;
+	*max = (size_t)r->conf.workers - r->n_ready;
 	if ((long)*max > sum)
 		*max = (size_t)sum;
-	return !r->stopping && *max > 0 && r->n_ready <= cap / 2 &&
+	return !r->stopping && *max > 0 &&
 	       (r->poked || fal_clock_ms() >= r->claim_at);
 }
 
+/* Whether the queued outcomes are to be committed now (with the lock). */
+static bool
+sync_due(const struct fal_runner *r)
+{
+	return !r->syncing && r->todo.n > 0 &&
+	       (r->stopping || r->calling == 0 ||
+		r->todo.n >= 2 * (size_t)r->calling ||
+		fal_clock_ms() >= r->todo_since + GROUP_MS);
+}
+
 /*
- * Commits the queued outcomes and claims when claim_room says so (called
- * with the lock, which it lets go meanwhile).  How many it claimed.
+ * Commits the queued outcomes, claims when claim_room says so, and wakes
+ * the threads whose outcomes it committed (called with the lock, which it
+ * lets go meanwhile).  How many devices it claimed.
  */
 static size_t
 sync_store(struct fal_runner *r)
 {
-	unsigned long long upto = r->queued;
-	size_t n_done = r->n_todo, max = 0, got = 0;
+	size_t n = r->todo.n, max = 0, got = 0;
 	int room[FAL_PROVIDER__MAX];
+	enum fal_err rc;
 	long long now;
 	bool claim;
-	enum fal_err rc = FAL_ERR_NOT_FOUND;
 
 	r->syncing = true;
-	memcpy(r->committing, r->todo, n_done * sizeof(*r->todo));
-	r->n_todo = 0;
-	claim = claim_room(r, n_done, room, &max);
+	memcpy(r->committing.o, r->todo.o, n * sizeof(*r->todo.o));
+	memcpy(r->committing.w, r->todo.w, n * sizeof(*r->todo.w));
+	r->todo.n = 0;
+	claim = claim_room(r, n, room, &max);
 	if (claim)
 		r->poked = false;
 	pthread_mutex_unlock(&r->lock);
-	if (n_done > 0)
-		commit(r, r->committing, n_done);
-	if (claim)
-		rc = r->store->ops->claim(r->store, room, max, fal_store_now_ms(),
-					  r->conf.claim_ms, r->claimed, &got);
+	rc = sync_tries(r, n, claim ? room : NULL, max, &got);
 	pthread_mutex_lock(&r->lock);
 	now = fal_clock_ms();
-	for (size_t i = 0; i < n_done; i++) {
-		r->held[r->committing[i].job->provider]--;
-		r->in_flight[r->committing[i].job->provider]--;
+	for (size_t i = 0; i < n; i++) {
+		r->held[r->committing.o[i].job->provider]--;
+		r->in_flight[r->committing.o[i].job->provider]--;
+		r->committing.w[i]->committed = true;
+		pthread_cond_signal(&r->committing.w[i]->cond);
 	}
 	for (size_t i = 0; i < got; i++) {
 		r->held[r->claimed[i].provider]++;
 		r->ready[r->n_ready++] = (struct queued){ r->claimed[i], now };
 	}
-	r->recorded = upto;
 	/* None found: nothing is due yet, look again later. */
 	if (claim)
 		r->claim_at = now + (rc == FAL_OK && got > 0 ? 0 : r->conf.idle_ms);
 	r->syncing = false;
-	pthread_cond_broadcast(&r->cond);
+	/* Outcomes queued meanwhile: the first one's thread times them. */
+	if (r->todo.n > 0)
+		pthread_cond_signal(&r->todo.w[0]->cond);
+	if (got > 0 && r->idle > 0)
+		pthread_cond_broadcast(&r->cond);
 	return got;
 }
 
@@ -244,36 +315,58 @@ take_ready(struct fal_runner *r, struct fal_batch_job *job)
 }
 
 /*
+ * Waits until w's outcome is committed (called with the lock): runs the
+ * sync when it is due, else sleeps; the first queued outcome's thread
+ * wakes when the group's time is up, the others when their outcome is
+ * committed.
+ */
+static void
+wait_committed(struct fal_runner *r, struct waiter *w)
+{
+	struct timespec until;
+
+	while (!w->committed) {
+		if (sync_due(r)) {
+			sync_store(r);
+		} else if (!r->syncing && r->todo.w[0] == w) {
+			until = deadline(r->todo_since + GROUP_MS - fal_clock_ms());
+			pthread_cond_timedwait(&w->cond, &r->lock, &until);
+		} else {
+			pthread_cond_wait(&w->cond, &r->lock);
+		}
+	}
+}
+
+/*
  * Calls the device job names and has the outcome committed (called with
  * the lock, which it lets go during the call).
  */
 static void
-run_one(struct fal_runner *r, void *worker, const struct fal_batch_job *job,
-	unsigned *seed)
+run_one(struct fal_runner *r, struct waiter *w, void *worker,
+	const struct fal_batch_job *job, unsigned *seed)
 {
 	struct fal_attempt a;
 	struct fal_batch_outcome *o;
-	unsigned long long ticket;
 
+	r->calling++;
 	pthread_mutex_unlock(&r->lock);
 	memset(&a, 0, sizeof(a));
 	a.retry_after_ms = -1;
 	r->calls.attempt(r->calls.ctx, worker, job, &a);
 	fal_batch_stats_attempt(job->provider);
 	pthread_mutex_lock(&r->lock);
-	/* The outcome points into a and job: both live until recorded. */
-	o = &r->todo[r->n_todo++];
+	r->calling--;
+	if (r->todo.n == 0)
+		r->todo_since = fal_clock_ms();
+	/* The outcome points into a and job: both live until committed. */
+	o = &r->todo.o[r->todo.n];
+	r->todo.w[r->todo.n++] = w;
 	o->job = job;
 	judge(r, job, &a, seed, &o->result);
 	if (o->result.state != FAL_DEV_PENDING)
 		fal_batch_stats_device(job->provider, job->action, a.err.code);
-	ticket = ++r->queued;
-	while (r->recorded < ticket) {
-		if (!r->syncing)
-			sync_store(r);
-		else
-			pthread_cond_wait(&r->cond, &r->lock);
-	}
+	w->committed = false;
+	wait_committed(r, w);
 }
 
 /*
@@ -298,6 +391,18 @@ maybe_purge(struct fal_runner *r)
 	return true;
 }
 
+/* A condition variable whose timed waits read the monotonic clock. */
+static void
+cond_init(pthread_cond_t *c)
+{
+	pthread_condattr_t ca;
+
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(c, &ca);
+	pthread_condattr_destroy(&ca);
+}
+
 static void *
 work(void *arg)
 {
@@ -305,16 +410,18 @@ work(void *arg)
 	void *worker = r->calls.worker_new != NULL
 		       ? r->calls.worker_new(r->calls.ctx) : NULL;
 	unsigned seed = (unsigned)time(NULL) ^ (unsigned)(size_t)&worker;
+	struct waiter w = { .committed = true };
 	struct fal_batch_job job;
 	struct timespec until;
 	long long wait;
 
+	cond_init(&w.cond);
 	pthread_mutex_lock(&r->lock);
 	for (;;) {
 		/* Queued devices are called even when stopping, so that a
 		 * restart does not wait for their claims to expire. */
 		if (take_ready(r, &job)) {
-			run_one(r, worker, &job, &seed);
+			run_one(r, &w, worker, &job, &seed);
 			continue;
 		}
 		if (r->stopping && r->n_ready == 0)
@@ -329,9 +436,12 @@ work(void *arg)
 		}
 		until = deadline(wait > 0 && wait < r->conf.idle_ms
 				 ? wait : r->conf.idle_ms);
+		r->idle++;
 		pthread_cond_timedwait(&r->cond, &r->lock, &until);
+		r->idle--;
 	}
 	pthread_mutex_unlock(&r->lock);
+	pthread_cond_destroy(&w.cond);
 	if (worker != NULL && r->calls.worker_free != NULL)
 		r->calls.worker_free(worker);
 	return NULL;
@@ -352,9 +462,20 @@ stop_threads(struct fal_runner *r, int n)
 	free(r->threads);
 	free(r->ready);
 	free(r->claimed);
-	free(r->todo);
-	free(r->committing);
+	free(r->todo.o);
+	free(r->todo.w);
+	free(r->committing.o);
+	free(r->committing.w);
 	free(r);
+}
+
+/* Room for n outcomes in o; false when out of memory. */
+static bool
+outcomes_alloc(struct outcomes *o, size_t n)
+{
+	o->o = calloc(n, sizeof(*o->o));
+	o->w = calloc(n, sizeof(*o->w));
+	return o->o != NULL && o->w != NULL;
 }
 
 struct fal_runner *
@@ -362,7 +483,7 @@ fal_runner_start(struct fal_store *store, const struct fal_runner_conf *conf,
 		 const struct fal_runner_calls *calls)
 {
 	struct fal_runner *r = calloc(1, sizeof(*r));
-	pthread_condattr_t ca;
+	size_t n = (size_t)conf->workers;
 	int i;
 
 	if (r == NULL)
@@ -373,17 +494,12 @@ fal_runner_start(struct fal_store *store, const struct fal_runner_conf *conf,
 	if (r->conf.idle_ms <= 0)
 		r->conf.idle_ms = 250;
 	pthread_mutex_init(&r->lock, NULL);
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&r->cond, &ca);
-	pthread_condattr_destroy(&ca);
-	r->threads = calloc((size_t)conf->workers, sizeof(*r->threads));
-	r->ready = calloc((size_t)conf->workers, sizeof(*r->ready));
-	r->claimed = calloc((size_t)conf->workers, sizeof(*r->claimed));
-	r->todo = calloc((size_t)conf->workers, sizeof(*r->todo));
-	r->committing = calloc((size_t)conf->workers, sizeof(*r->todo));
-	if (r->threads == NULL || r->ready == NULL || r->claimed == NULL ||
-	    r->todo == NULL || r->committing == NULL) {
+	cond_init(&r->cond);
+	r->threads = calloc(n, sizeof(*r->threads));
+	r->ready = calloc(n, sizeof(*r->ready));
+	r->claimed = calloc(n, sizeof(*r->claimed));
+	if (!outcomes_alloc(&r->todo, n) || !outcomes_alloc(&r->committing, n) ||
+	    r->threads == NULL || r->ready == NULL || r->claimed == NULL) {
 		stop_threads(r, 0);
 		return NULL;
 	}

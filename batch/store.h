@@ -108,6 +108,21 @@ struct fal_store_ops {
 	enum fal_err (*complete)(struct fal_store *s,
 				 const struct fal_batch_outcome *o, size_t n,
 				 long long now_ms);
+	/*
+	 * Optional (NULL where the store has none): complete(o, n) and then
+	 * claim(room, max, jobs, *n_jobs) in ONE transaction, so that a
+	 * runner pays one transaction for a group of outcomes and the devices
+	 * that replace them.  Both or neither happen: after a failure the
+	 * caller repeats the whole call.  FAL_ERR_NOT_FOUND (*n_jobs 0) when
+	 * the outcomes are recorded and no device was due.
+	 */
+	enum fal_err (*complete_claim)(struct fal_store *s,
+				       const struct fal_batch_outcome *o,
+				       size_t n,
+				       const int room[FAL_PROVIDER__MAX],
+				       size_t max, long long now_ms,
+				       long claim_ms, struct fal_batch_job *jobs,
+				       size_t *n_jobs);
 	/* Devices still to be sent, by provider. */
 	enum fal_err (*pending)(struct fal_store *s,
 				long counts[FAL_PROVIDER__MAX]);

@@ -8,7 +8,9 @@
  * has been read, so that none holds a read snapshot open.
  *
  * Writes take the database lock with BEGIN IMMEDIATE and wait for other
- * processes up to BUSY_MS.  Commits are synchronous=NORMAL: in WAL mode a
+ * processes up to BUSY_MS.  A runner's outcomes and its next claim share
+ * one write transaction (complete_claim), in which devices are picked and
+ * taken with no other process between.  Commits are synchronous=NORMAL: in WAL mode a
  * process that crashes or is killed loses nothing committed (the WAL is
  * the operating system's once written); only a power cut may lose the
  * last outcomes, which are then sent again.  A new batch is committed
@@ -32,9 +34,6 @@
 
 /* How long a write waits for another process's transaction. */
 #define BUSY_MS 10000
-
-/* How often a claim picks again when other processes took its picks. */
-#define CLAIM_TRIES 8
 
 /* Device states in the database (see above). */
 enum { DB_PENDING, DB_SUCCEEDED, DB_FAILED, DB_CANCELLED };
@@ -634,18 +633,24 @@ take(struct sq_store *s, const struct pick *k, long long now_ms,
 	return rc;
 }
 
-/* Takes the picks still free into jobs[*n...], in one transaction. */
+/*
+ * Claims (inside the write transaction, so that no other process takes
+ * them meanwhile) the first due devices k and room allow into jobs[],
+ * *n of them, under a fresh token.
+ */
 static enum fal_err
-take_all(struct sq_store *s, const struct picks *k, long long now_ms,
-	 long claim_ms, const char *token, struct fal_batch_job *jobs,
-	 size_t *n)
+claim_picks(struct sq_store *s, const int room[FAL_PROVIDER__MAX],
+	    struct picks *k, long long now_ms, long claim_ms,
+	    struct fal_batch_job *jobs, size_t *n)
 {
 	long long p[2] = { now_ms, -1 };
+	char token[17];
 	enum fal_err rc;
 	int taken;
 
-	if ((rc = exec(s, Q_BEGIN_IMMEDIATE)) != FAL_OK)
-		return rc;
+	if (fal_store_new_id(token) != 0)
+		return FAL_ERR_INTERNAL;
+	rc = pick(s, room, now_ms, k);
 	for (size_t i = 0; i < k->n && rc == FAL_OK; i++) {
 		rc = take(s, &k->p[i], now_ms, claim_ms, token, &taken);
 		if (rc != FAL_OK || !taken)
@@ -658,45 +663,7 @@ take_all(struct sq_store *s, const struct picks *k, long long now_ms,
 			rc = run(s, Q_RUNNING, p, 2, NULL);
 		}
 	}
-	rc = finish(s, rc);
-	if (rc != FAL_OK)
-		*n = 0;
 	return rc;
-}
-
-static enum fal_err
-sq_claim(struct fal_store *h, const int room[FAL_PROVIDER__MAX], size_t max,
-	 long long now_ms, long claim_ms, struct fal_batch_job *jobs,
-	 size_t *n)
-{
-	struct sq_store *s = sq(h);
-	struct picks k = { NULL, 0, max };
-	enum fal_err rc = FAL_ERR_NOT_FOUND;
-	char token[17];
-
-	*n = 0;
-	if (max == 0)
-		return FAL_ERR_NOT_FOUND;
-	if (fal_store_new_id(token) != 0 ||
-	    (k.p = calloc(max, sizeof(*k.p))) == NULL)
-		return FAL_ERR_INTERNAL;
-	pthread_mutex_lock(&s->lock);
-	/* Picking outside the write lock keeps idle runners off it; another
-	 * process may take a pick in between, hence the loop. */
-	for (int tries = 0; tries < CLAIM_TRIES && *n == 0; tries++) {
-		if ((rc = pick(s, room, now_ms, &k)) != FAL_OK)
-			break;
-		if (k.n == 0) {
-			rc = FAL_ERR_NOT_FOUND;
-			break;
-		}
-		rc = take_all(s, &k, now_ms, claim_ms, token, jobs, n);
-		if (rc != FAL_OK)
-			break;
-	}
-	pthread_mutex_unlock(&s->lock);
-	free(k.p);
-	return rc == FAL_OK && *n == 0 ? FAL_ERR_NOT_FOUND : rc;
 }
 
 /* Records a final outcome and counts it in its batch. */
@@ -765,22 +732,82 @@ record(struct sq_store *s, const struct fal_batch_outcome *o, long long now_ms)
 	return rc == FAL_ERR_BATCH_NOT_FOUND ? FAL_OK : rc;
 }
 
+/*
+ * Records the n outcomes, then claims up to max devices, in one write
+ * transaction (called with the lock).  FAL_ERR_NOT_FOUND when max > 0 and
+ * none was due.
+ */
 static enum fal_err
-sq_complete(struct fal_store *h, const struct fal_batch_outcome *o, size_t n,
-	    long long now_ms)
+sync_locked(struct sq_store *s, const struct fal_batch_outcome *o, size_t n,
+	    const int room[FAL_PROVIDER__MAX], size_t max, long long now_ms,
+	    long claim_ms, struct fal_batch_job *jobs, size_t *n_jobs)
+{
+	struct picks k = { NULL, 0, max };
+	enum fal_err rc;
+
+	*n_jobs = 0;
+	if (max > 0 && (k.p = calloc(max, sizeof(*k.p))) == NULL)
+		return FAL_ERR_INTERNAL;
+	if ((rc = exec(s, Q_BEGIN_IMMEDIATE)) == FAL_OK) {
+		for (size_t i = 0; i < n && rc == FAL_OK; i++)
+			rc = record(s, &o[i], now_ms);
+		if (rc == FAL_OK && max > 0)
+			rc = claim_picks(s, room, &k, now_ms, claim_ms, jobs,
+					 n_jobs);
+		rc = finish(s, rc);
+	}
+	free(k.p);
+	if (rc != FAL_OK)
+		*n_jobs = 0;
+	return rc == FAL_OK && max > 0 && *n_jobs == 0 ? FAL_ERR_NOT_FOUND : rc;
+}
+
+static enum fal_err
+sq_complete_claim(struct fal_store *h, const struct fal_batch_outcome *o,
+		  size_t n, const int room[FAL_PROVIDER__MAX], size_t max,
+		  long long now_ms, long claim_ms, struct fal_batch_job *jobs,
+		  size_t *n_jobs)
 {
 	struct sq_store *s = sq(h);
 	enum fal_err rc;
 
 	pthread_mutex_lock(&s->lock);
-	if ((rc = exec(s, Q_BEGIN_IMMEDIATE)) == FAL_OK) {
-		for (size_t i = 0; i < n && rc == FAL_OK; i++)
-			rc = record(s, &o[i], now_ms);
-		rc = finish(s, rc);
-	}
+	rc = sync_locked(s, o, n, room, max, now_ms, claim_ms, jobs, n_jobs);
 	pthread_mutex_unlock(&s->lock);
 	return rc;
 }
+
+static enum fal_err
+sq_complete(struct fal_store *h, const struct fal_batch_outcome *o, size_t n,
+	    long long now_ms)
+{
+	size_t none;
+
+	return sq_complete_claim(h, o, n, NULL, 0, now_ms, 0, NULL, &none);
+}
+
+static enum fal_err
+sq_claim(struct fal_store *h, const int room[FAL_PROVIDER__MAX], size_t max,
+	 long long now_ms, long claim_ms, struct fal_batch_job *jobs,
+	 size_t *n)
+{
+	struct sq_store *s = sq(h);
+	struct pick one;
+	struct picks k = { &one, 0, 1 };
+	enum fal_err rc;
+
+	*n = 0;
+	if (max == 0)
+		return FAL_ERR_NOT_FOUND;
+	pthread_mutex_lock(&s->lock);
+	/* A look outside the write lock first keeps idle runners off it. */
+	rc = pick(s, room, now_ms, &k);
+	if (rc == FAL_OK && k.n > 0)
+		rc = sync_locked(s, NULL, 0, room, max, now_ms, claim_ms, jobs, n);
+	pthread_mutex_unlock(&s->lock);
+	return rc == FAL_OK && *n == 0 ? FAL_ERR_NOT_FOUND : rc;
+}
+
 
 /* each_row's step of the pending counts. */
 static int
@@ -840,6 +867,7 @@ static const struct fal_store_ops sqlite_ops = {
 	.cancel = sq_cancel,
 	.claim = sq_claim,
 	.complete = sq_complete,
+	.complete_claim = sq_complete_claim,
 	.pending = sq_pending,
 	.purge = sq_purge,
 	.close = sq_close,

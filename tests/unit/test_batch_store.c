@@ -352,6 +352,55 @@ test_claim_chunk(void **state)
 	assert_int_equal(g.state, FAL_BATCH_RUNNING);
 }
 
+/*
+ * complete_claim: the outcomes are recorded and the next due devices
+ * claimed in one call, which sees its own outcomes (a device waiting for
+ * its retry is not claimed again).
+ */
+static void
+test_complete_claim(void **state)
+{
+	struct fixture *f = *state;
+	struct fal_batch b, g;
+	struct fal_batch_job j[3];
+	struct fal_batch_result retry = {
+		.state = FAL_DEV_PENDING, .retry_at_ms = 5000,
+		.error = "connection_to_remote_provider_failed" };
+	struct fal_batch_result fail = {
+		.state = FAL_DEV_FAILED, .error = "device_owned_by_other_user" };
+	struct fal_batch_outcome o;
+	int room[FAL_PROVIDER__MAX] = { [FAL_SNOM] = 2 };
+	size_t n = 99;
+
+	assert_non_null(f->s->ops->complete_claim);
+	create(f->s, 3, 1000, &b);    /* row 3 yealink */
+	assert_int_equal(claim1(f->s, all, 2000, 500, &j[0]), FAL_OK);
+	o = (struct fal_batch_outcome){ &j[0], retry };
+	assert_int_equal(f->s->ops->complete_claim(f->s, &o, 1, room, 2, 2100,
+						   500, &j[1], &n), FAL_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(j[1].row, 2);
+	room[FAL_YEALINK] = 2;
+	o = (struct fal_batch_outcome){ &j[1], ok };
+	assert_int_equal(f->s->ops->complete_claim(f->s, &o, 1, room, 2, 2200,
+						   500, &j[2], &n), FAL_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(j[2].row, 3);
+	assert_int_equal(j[2].provider, FAL_YEALINK);
+	o = (struct fal_batch_outcome){ &j[2], fail };
+	assert_int_equal(f->s->ops->complete_claim(f->s, &o, 1, room, 2, 2300,
+						   500, j, &n),
+			 FAL_ERR_NOT_FOUND);
+	assert_int_equal(n, 0);
+	assert_int_equal(f->s->ops->get(f->s, b.id, &g), FAL_OK);
+	assert_int_equal(g.succeeded, 1);
+	assert_int_equal(g.failed, 1);
+	assert_int_equal(g.pending, 1);
+	assert_int_equal(claim1(f->s, all, 5000, 500, &j[0]), FAL_OK);
+	assert_int_equal(j[0].row, 1);
+	assert_int_equal(j[0].attempts, 1);
+}
+
 /* A passing failure waits until retry_at; a final one is counted. */
 static void
 test_retry_then_fail(void **state)
@@ -813,6 +862,8 @@ main(void)
 		BOTH(test_claims_expire),
 		BOTH(test_claim_order_and_providers),
 		BOTH(test_claim_chunk),
+		/* PostgreSQL has no complete_claim yet (store.h: optional). */
+		cmocka_unit_test_setup_teardown(test_complete_claim, setup_sqlite, teardown),
 		BOTH(test_retry_then_fail),
 		BOTH(test_devices_paging),
 		BOTH(test_cancel),
