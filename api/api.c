@@ -120,14 +120,13 @@ answer_pin(struct fal_response *resp, const struct fal_outcome *out)
 
 /*
  * GET success: {"provider","mac","state","url"}, url null unless the
- * vendor told it for a registered device.
+ * vendor told it for a registered device (fal_device_do keeps no other).
  */
 static void
 answer_lookup(struct fal_response *resp, const struct fal_outcome *out)
 {
 	cJSON *root = cJSON_CreateObject();
-	bool has_url = out->lookup_url != NULL &&
-		       out->lookup_state == FAL_LOOKUP_REGISTERED;
+	bool has_url = out->lookup_url != NULL;
 
 	if (root == NULL ||
 	    !cJSON_AddStringToObject(root, "provider", resp->provider) ||

@@ -66,6 +66,7 @@ keep_outcome(const struct fal_provider *p, enum fal_action action,
 	if (o->err.code != FAL_OK || action != FAL_ACTION_LOOKUP)
 		return;
 	out->lookup_state = fal_lookup_state_word(o->lookup_state);
+	/* NULL unless registered (SPEC §1.8's rule, in fal_device_do). */
 	snprintf(out->lookup_url, sizeof(out->lookup_url), "%s",
 		 o->lookup_url != NULL ? o->lookup_url : "");
 }

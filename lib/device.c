@@ -47,6 +47,12 @@ fal_device_do(const struct fal_provider *p, const struct fal_provider_conf *conf
 	fal_http_set_guard(http, NULL);
 	if (rc == FAL_OK) {
 		fal_error_clear(&out->err);
+		/* SPEC §1.8: a URL only for a device this account holds; the
+		 * GET answer and a check batch's outcome both read it here. */
+		if (out->lookup_state != FAL_LOOKUP_REGISTERED) {
+			free(out->lookup_url);
+			out->lookup_url = NULL;
+		}
 		return FAL_OK;
 	}
 	/* The operation's return is the outcome; its message (masked of

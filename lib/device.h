@@ -45,7 +45,7 @@ struct fal_outcome {
 	bool has_pin;                /* register answered a device PIN (ymcs) */
 	char pin[64];
 	enum fal_lookup_state lookup_state;
-	char *lookup_url;            /* malloc'd or NULL */
+	char *lookup_url;            /* malloc'd; NULL unless registered */
 	long vendor_ms;              /* time spent in vendor calls */
 	long retry_after_ms;         /* Retry-After of the last answer, -1 if none */
 };

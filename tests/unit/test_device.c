@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../../lib/clock.h"
@@ -46,9 +47,25 @@ dialogue(struct fal_call *call, const struct fal_device *dev)
 	return rc;
 }
 
+/* The made-up vendor's lookup: this state, and always a URL. */
+static enum fal_lookup_state lookup_says;
+
+static enum fal_err
+lookup(struct fal_call *call, const struct fal_device *dev)
+{
+	(void)dev;
+	call->out->lookup_state = lookup_says;
+	call->out->lookup_url = strdup("https://pbx.example.com/p/");
+	return call->out->lookup_url != NULL ? FAL_OK : FAL_ERR_INTERNAL;
+}
+
 static const struct fal_provider vendor = {
 	.do_register = dialogue,
 	.do_deregister = dialogue,
+};
+
+static const struct fal_provider looking_vendor = {
+	.do_lookup = lookup,
 };
 
 static char password[] = "pw-Secret-9";
@@ -151,6 +168,34 @@ test_unimplemented_action(void **state)
 	fal_outcome_free(&out);
 }
 
+/*
+ * SPEC §1.8: the URL only for a registered device, whatever the vendor
+ * said; the GET answer and the batch check outcome both rely on it.
+ */
+static void
+test_lookup_url_only_when_registered(void **state)
+{
+	static const enum fal_lookup_state states[] = {
+		FAL_LOOKUP_REGISTERED, FAL_LOOKUP_ELSEWHERE,
+		FAL_LOOKUP_NOT_REGISTERED };
+	struct fal_outcome out;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(states) / sizeof(states[0]); i++) {
+		lookup_says = states[i];
+		assert_int_equal(fal_device_do(&looking_vendor, &conf, http,
+					       NULL, FAL_ACTION_LOOKUP, &dev,
+					       &out), FAL_OK);
+		assert_int_equal(out.lookup_state, states[i]);
+		if (states[i] == FAL_LOOKUP_REGISTERED)
+			assert_string_equal(out.lookup_url,
+					    "https://pbx.example.com/p/");
+		else
+			assert_null(out.lookup_url);
+		fal_outcome_free(&out);
+	}
+}
+
 /* A client that has gone gets no vendor call at all. */
 static void
 test_gone_client_makes_no_call(void **state)
@@ -247,6 +292,7 @@ main(void)
 		cmocka_unit_test_setup(test_success_outcome, setup),
 		cmocka_unit_test_setup(test_failure_outcome_masks_secret, setup),
 		cmocka_unit_test_setup(test_unimplemented_action, setup),
+		cmocka_unit_test_setup(test_lookup_url_only_when_registered, setup),
 		cmocka_unit_test_setup(test_gone_client_makes_no_call, setup),
 		cmocka_unit_test_setup(test_calls_share_one_budget, setup),
 		cmocka_unit_test_setup(test_no_guard_is_timeout_per_call, setup),
