@@ -16,11 +16,14 @@
  *
  * Locks are always taken device first, then batch (claim, complete and
  * cancel alike), so that two of them never wait on each other in a circle.
- * A claim is one statement: the first due device of each allowed
- * provider is locked with FOR UPDATE SKIP LOCKED, so runners on other
- * hosts pass over it instead of waiting, and the earliest of them gets
- * its expiring claim at once (the others are let go at its end).  An outcome is one
- * statement too: the device's row and its batch's counts change together.
+ * A claim is one transaction: the first due devices of each provider
+ * with room are locked with FOR UPDATE SKIP LOCKED, so runners on other
+ * hosts pass over them instead of waiting, and the earliest of them get
+ * their expiring claim (the others are let go at its end).  n outcomes
+ * are one transaction of one statement each: the device's row and its
+ * batch's counts change together; they are applied in batch order, so
+ * that two runners recording outcomes of the same batches take the
+ * batches' locks in one order.
  */
 #include "store_pg.h"
 
@@ -464,147 +467,206 @@ pg_cancel(struct fal_store *s, const char *id, long long now_ms,
 }
 
 struct claim_args {
-	const bool *allowed;
+	const int *room;
+	size_t max;
 	long long now_ms;
 	long claim_ms;
-	struct fal_batch_job *job;
+	struct fal_batch_job *jobs;
+	size_t n;
 	char token[17];
 };
 
-/* "{snom,yealink}": the allowed providers as an array literal. */
+/* The providers with room, and their room, as two array literals. */
 static void
-provider_array(const bool allowed[FAL_PROVIDER__MAX], char *out, size_t len)
+room_arrays(const int room[FAL_PROVIDER__MAX], size_t max, char *names,
+	    char *rooms, size_t len)
 {
-	size_t n = (size_t)snprintf(out, len, "{");
+	size_t a = (size_t)snprintf(names, len, "{");
+	size_t b = (size_t)snprintf(rooms, len, "{");
 
-	for (int p = 0; p < FAL_PROVIDER__MAX; p++)
-		if (allowed[p] && n < len)
-			n += (size_t)snprintf(out + n, len - n, "%s%s",
-					      n > 1 ? "," : "",
-					      fal_provider_name(p));
-	if (n < len)
-		snprintf(out + n, len - n, "}");
+	for (int p = 0; p < FAL_PROVIDER__MAX; p++) {
+		long r = room[p] < (long)max ? room[p] : (long)max;
+
+		if (r <= 0 || a >= len || b >= len)
+			continue;
+		a += (size_t)snprintf(names + a, len - a, "%s%s", a > 1 ? "," : "",
+				      fal_provider_name(p));
+		b += (size_t)snprintf(rooms + b, len - b, "%s%ld", b > 1 ? "," : "",
+				      r);
+	}
+	if (a < len)
+		snprintf(names + a, len - a, "}");
+	if (b < len)
+		snprintf(rooms + b, len - b, "}");
 }
 
 static void
-copy_col(char *dst, size_t len, const PGresult *r, int col)
+copy_col(char *dst, size_t len, const PGresult *r, int i, int col)
 {
-	const char *v = fal_pg_str(r, 0, col);
+	const char *v = fal_pg_str(r, i, col);
 
 	snprintf(dst, len, "%s", v != NULL ? v : "");
+}
+
+/* Fills job from row i of the pick below. */
+static void
+read_job(const PGresult *r, int i, const char *token,
+	 struct fal_batch_job *job)
+{
+	copy_col(job->batch, sizeof(job->batch), r, i, 0);
+	job->action = fal_batch_action_parse(fal_pg_str(r, i, 1));
+	job->row = (long)fal_pg_ll(r, i, 3);
+	job->provider = fal_provider_lookup(fal_pg_str(r, i, 4));
+	copy_col(job->mac, sizeof(job->mac), r, i, 5);
+	copy_col(job->url, sizeof(job->url), r, i, 6);
+	copy_col(job->sn, sizeof(job->sn), r, i, 7);
+	copy_col(job->crc, sizeof(job->crc), r, i, 8);
+	job->attempts = (long)fal_pg_ll(r, i, 9);
+	memcpy(job->claim, token, 17);
+}
+
+/*
+ * Locks the first due devices of each provider with room (at most its
+ * room each; FOR UPDATE SKIP LOCKED, so that runners elsewhere pass over
+ * them), all of them in (batch, row) order; the caller keeps the first
+ * max.  Those it does not keep are unlocked at COMMIT, unclaimed.
+ */
+static enum fal_err
+pick(PGconn *c, const struct claim_args *a, PGresult **r)
+{
+	struct fal_pg_params p = { 0 };
+	char names[128], rooms[64];
+
+	room_arrays(a->room, a->max, names, rooms, sizeof(rooms));
+	fal_pg_text(&p, names);
+	fal_pg_text(&p, rooms);
+	fal_pg_int(&p, a->now_ms);
+	return fal_pg_exec(c,
+		"SELECT x.id, x.action, x.seq, x.row, x.provider, x.mac, x.url, "
+		"x.sn, x.crc, x.attempts FROM unnest($1::text[], $2::int[]) AS "
+		"q(provider, room), LATERAL (SELECT b.id, b.action, d.seq, d.row, "
+		"d.provider, d.mac, d.url, d.sn, d.crc, d.attempts FROM devices d "
+		"JOIN batches b ON b.seq = d.seq WHERE d.state = 0 AND "
+		"d.provider = q.provider AND d.next_at <= $3 AND d.claim_until "
+		"<= $3 AND b.state IN ('queued', 'running') ORDER BY d.seq, d.row "
+		"LIMIT q.room FOR UPDATE OF d SKIP LOCKED) x ORDER BY x.seq, x.row",
+		&p, r);
+}
+
+/* "{1,2}": column col of the first n rows of r as an array literal. */
+static char *
+int_array(const PGresult *r, size_t n, int col)
+{
+	char *out = malloc(n * 24 + 3);
+	size_t len = 1;
+
+	if (out == NULL)
+		return NULL;
+	out[0] = '{';
+	for (size_t i = 0; i < n; i++)
+		len += (size_t)sprintf(out + len, "%s%s", i ? "," : "",
+				       PQgetvalue(r, (int)i, col));
+	memcpy(out + len, "}", 2);
+	return out;
+}
+
+/* Writes the claim on the first n picked devices, and starts batches. */
+static enum fal_err
+take(PGconn *c, const struct claim_args *a, const PGresult *r, size_t n)
+{
+	struct fal_pg_params p = { 0 };
+	char *seqs = int_array(r, n, 2), *rows = int_array(r, n, 3);
+	enum fal_err rc = FAL_ERR_INTERNAL;
+
+	if (seqs != NULL && rows != NULL) {
+		fal_pg_int(&p, a->now_ms + a->claim_ms);
+		fal_pg_text(&p, a->token);
+		fal_pg_text(&p, seqs);
+		fal_pg_text(&p, rows);
+		fal_pg_int(&p, a->now_ms);
+		rc = fal_pg_cmd(c,
+			"WITH t AS (SELECT unnest($3::bigint[]) AS seq, "
+			"unnest($4::bigint[]) AS row), u AS (UPDATE devices d SET "
+			"claim_until = $1, claim = $2 FROM t WHERE d.seq = t.seq AND "
+			"d.row = t.row RETURNING d.seq) UPDATE batches b SET state = "
+			"'running', updated = $5 WHERE b.state = 'queued' AND b.seq "
+			"IN (SELECT seq FROM u)", &p, NULL);
+	}
+	free(seqs);
+	free(rows);
+	return rc;
 }
 
 static enum fal_err
 claim_fn(PGconn *c, void *arg, bool *unsure)
 {
 	struct claim_args *a = arg;
-	struct fal_batch_job *job = a->job;
-	struct fal_pg_params p = { 0 };
-	char providers[128];
-	PGresult *r;
+	PGresult *r = NULL;
 	enum fal_err rc;
+	size_t n;
 
-	(void)unsure;
-	provider_array(a->allowed, providers, sizeof(providers));
-	fal_pg_text(&p, providers);
-	fal_pg_int(&p, a->now_ms);
-	fal_pg_int(&p, a->now_ms + a->claim_ms);
-	fal_pg_text(&p, a->token);
-	rc = fal_pg_exec(c,
-		"WITH c AS (SELECT x.seq, x.row FROM unnest($1::text[]) AS "
-		"q(provider), LATERAL (SELECT d.seq, d.row FROM devices d JOIN "
-		"batches b ON b.seq = d.seq WHERE d.state = 0 AND d.provider = "
-		"q.provider AND d.next_at <= $2 AND d.claim_until <= $2 AND "
-		"b.state IN ('queued', 'running') ORDER BY d.seq, d.row LIMIT 1 "
-		"FOR UPDATE OF d SKIP LOCKED) x ORDER BY x.seq, x.row LIMIT 1), "
-		"u AS (UPDATE devices d SET claim_until = $3, claim = $4 FROM c "
-		"WHERE d.seq = c.seq AND d.row = c.row RETURNING d.seq, d.row, "
-		"d.provider, d.mac, d.url, d.sn, d.crc, d.attempts), "
-		"s AS (UPDATE batches b SET state = 'running', updated = $2 "
-		"FROM u WHERE b.seq = u.seq AND b.state = 'queued') "
-		"SELECT b.id, b.action, u.row, u.provider, u.mac, u.url, u.sn, "
-		"u.crc, u.attempts FROM u JOIN batches b ON b.seq = u.seq",
-		&p, &r);
-	if (rc != FAL_OK)
+	a->n = 0;
+	if ((rc = fal_pg_cmd(c, "BEGIN", NULL, NULL)) != FAL_OK)
 		return rc;
-	if (PQntuples(r) == 1) {
-		copy_col(job->batch, sizeof(job->batch), r, 0);
-		job->action = fal_batch_action_parse(fal_pg_str(r, 0, 1));
-		job->row = (long)fal_pg_ll(r, 0, 2);
-		job->provider = fal_provider_lookup(fal_pg_str(r, 0, 3));
-		copy_col(job->mac, sizeof(job->mac), r, 4);
-		copy_col(job->url, sizeof(job->url), r, 5);
-		copy_col(job->sn, sizeof(job->sn), r, 6);
-		copy_col(job->crc, sizeof(job->crc), r, 7);
-		job->attempts = (long)fal_pg_ll(r, 0, 8);
-		memcpy(job->claim, a->token, sizeof(a->token));
-	} else {
-		rc = FAL_ERR_NOT_FOUND;
-	}
+	rc = pick(c, a, &r);
+	n = rc == FAL_OK ? (size_t)PQntuples(r) : 0;
+	if (n > a->max)
+		n = a->max;
+	if (rc == FAL_OK && n > 0)
+		rc = take(c, a, r, n);
+	for (size_t i = 0; rc == FAL_OK && i < n; i++)
+		read_job(r, (int)i, a->token, &a->jobs[i]);
 	PQclear(r);
+	rc = finish(c, rc, unsure);
+	/* A claim whose COMMIT went unanswered simply expires. */
+	*unsure = false;
+	if (rc == FAL_OK)
+		a->n = n;
 	return rc;
 }
 
-/*
- * One statement per device: SKIP LOCKED already keeps runners apart,
- * and a chunk in one statement would need a per-provider limit.
- */
 static enum fal_err
 pg_claim(struct fal_store *s, const int room[FAL_PROVIDER__MAX], size_t max,
 	 long long now_ms, long claim_ms, struct fal_batch_job *jobs,
 	 size_t *n)
 {
-	bool allowed[FAL_PROVIDER__MAX];
-	struct claim_args args = { allowed, now_ms, claim_ms, NULL, "" };
-	int left[FAL_PROVIDER__MAX];
-	enum fal_err rc = FAL_OK;
-	bool any = true;
+	struct claim_args args = { room, max, now_ms, claim_ms, jobs, 0, "" };
+	enum fal_err rc;
 
 	*n = 0;
+	if (max == 0)
+		return FAL_ERR_NOT_FOUND;
 	if (fal_store_new_id(args.token) != 0)
 		return FAL_ERR_INTERNAL;
-	memcpy(left, room, sizeof(left));
-	while (*n < max && any && rc == FAL_OK) {
-		any = false;
-		for (int p = 0; p < FAL_PROVIDER__MAX; p++) {
-			allowed[p] = left[p] > 0;
-			any = any || allowed[p];
-		}
-		if (!any)
-			break;
-		args.job = &jobs[*n];
-		if ((rc = fal_pg_run(pg(s)->pool, claim_fn, &args)) == FAL_OK)
-			left[jobs[(*n)++].provider]--;
-	}
-	if (rc == FAL_ERR_NOT_FOUND || (rc == FAL_OK && *n == 0))
-		return *n > 0 ? FAL_OK : FAL_ERR_NOT_FOUND;
-	return rc;
+	rc = fal_pg_run(pg(s)->pool, claim_fn, &args);
+	*n = args.n;
+	return rc == FAL_OK && *n == 0 ? FAL_ERR_NOT_FOUND : rc;
 }
 
 struct complete_args {
-	const struct fal_batch_job *job;
-	const struct fal_batch_result *r;
+	const struct fal_batch_outcome *o;
+	size_t n;
 	long long now_ms;
 };
 
 /* Records a final outcome and counts it in its batch, in one statement. */
 static enum fal_err
-record_final(PGconn *c, const struct complete_args *a)
+record_final(PGconn *c, const struct fal_batch_outcome *o, long long now_ms)
 {
-	bool ok = a->r->state == FAL_DEV_SUCCEEDED;
+	bool ok = o->result.state == FAL_DEV_SUCCEEDED;
 	struct fal_pg_params p = { 0 };
 
 	fal_pg_int(&p, ok ? DB_SUCCEEDED : DB_FAILED);
-	fal_pg_opt(&p, a->r->error);
-	fal_pg_opt(&p, a->r->message);
-	fal_pg_opt(&p, a->r->device_pin);
-	fal_pg_opt(&p, a->r->lookup_state);
-	fal_pg_opt(&p, a->r->lookup_url);
-	fal_pg_text(&p, a->job->batch);
-	fal_pg_int(&p, a->job->row);
-	fal_pg_text(&p, a->job->claim);
+	fal_pg_opt(&p, o->result.error);
+	fal_pg_opt(&p, o->result.message);
+	fal_pg_opt(&p, o->result.device_pin);
+	fal_pg_opt(&p, o->result.lookup_state);
+	fal_pg_opt(&p, o->result.lookup_url);
+	fal_pg_text(&p, o->job->batch);
+	fal_pg_int(&p, o->job->row);
+	fal_pg_text(&p, o->job->claim);
 	fal_pg_int(&p, ok ? 1 : 0);
-	fal_pg_int(&p, a->now_ms);
+	fal_pg_int(&p, now_ms);
 	/* A claim taken over meanwhile changes nothing: the new holder
 	 * records instead. */
 	return fal_pg_cmd(c,
@@ -624,17 +686,17 @@ record_final(PGconn *c, const struct complete_args *a)
 
 /* Records a passing failure: the device waits until retry_at_ms. */
 static enum fal_err
-record_retry(PGconn *c, const struct complete_args *a)
+record_retry(PGconn *c, const struct fal_batch_outcome *o, long long now_ms)
 {
 	struct fal_pg_params p = { 0 };
 
-	fal_pg_int(&p, a->r->retry_at_ms);
-	fal_pg_opt(&p, a->r->error);
-	fal_pg_opt(&p, a->r->message);
-	fal_pg_text(&p, a->job->batch);
-	fal_pg_int(&p, a->job->row);
-	fal_pg_text(&p, a->job->claim);
-	fal_pg_int(&p, a->now_ms);
+	fal_pg_int(&p, o->result.retry_at_ms);
+	fal_pg_opt(&p, o->result.error);
+	fal_pg_opt(&p, o->result.message);
+	fal_pg_text(&p, o->job->batch);
+	fal_pg_int(&p, o->job->row);
+	fal_pg_text(&p, o->job->claim);
+	fal_pg_int(&p, now_ms);
 	return fal_pg_cmd(c,
 		"WITH d AS (UPDATE devices v SET attempts = attempts + 1, "
 		"next_at = $1, claim_until = 0, claim = NULL, error = $2, "
@@ -645,31 +707,51 @@ record_retry(PGconn *c, const struct complete_args *a)
 		&p, NULL);
 }
 
+/* Outcomes by batch id, then row. */
+static int
+by_batch(const void *a, const void *b)
+{
+	const struct fal_batch_job *x = (*(const struct fal_batch_outcome *const *)a)->job;
+	const struct fal_batch_job *y = (*(const struct fal_batch_outcome *const *)b)->job;
+	int c = strcmp(x->batch, y->batch);
+
+	return c != 0 ? c : (x->row > y->row) - (x->row < y->row);
+}
+
 static enum fal_err
 complete_fn(PGconn *c, void *arg, bool *unsure)
 {
 	struct complete_args *a = arg;
+	const struct fal_batch_outcome **o = malloc(a->n * sizeof(*o));
+	enum fal_err rc;
 
-	/* Either statement is idempotent: a second run finds the claim
-	 * gone and changes nothing. */
-	(void)unsure;
-	return a->r->state == FAL_DEV_PENDING ? record_retry(c, a)
-					      : record_final(c, a);
+	if (o == NULL)
+		return FAL_ERR_INTERNAL;
+	for (size_t i = 0; i < a->n; i++)
+		o[i] = &a->o[i];
+	qsort(o, a->n, sizeof(*o), by_batch);
+	/* Each statement is idempotent (a second run finds the claim gone
+	 * and changes nothing), so a lost COMMIT answer may be run again. */
+	rc = fal_pg_cmd(c, "BEGIN", NULL, NULL);
+	for (size_t i = 0; i < a->n && rc == FAL_OK; i++)
+		rc = o[i]->result.state == FAL_DEV_PENDING
+		     ? record_retry(c, o[i], a->now_ms)
+		     : record_final(c, o[i], a->now_ms);
+	free(o);
+	rc = finish(c, rc, unsure);
+	*unsure = false;
+	return rc;
 }
 
-/* Outcome by outcome: each statement is idempotent (see store.h). */
 static enum fal_err
 pg_complete(struct fal_store *s, const struct fal_batch_outcome *o, size_t n,
 	    long long now_ms)
 {
-	enum fal_err rc = FAL_OK;
+	struct complete_args args = { o, n, now_ms };
 
-	for (size_t i = 0; i < n && rc == FAL_OK; i++) {
-		struct complete_args args = { o[i].job, &o[i].result, now_ms };
-
-		rc = fal_pg_run(pg(s)->pool, complete_fn, &args);
-	}
-	return rc;
+	if (n == 0)
+		return FAL_OK;
+	return fal_pg_run(pg(s)->pool, complete_fn, &args);
 }
 
 static enum fal_err
