@@ -22,6 +22,7 @@
 struct fal_pg_pool {
 	char *uri;
 	const char *session;
+	const struct fal_pg_stmt *stmts;
 	int size;
 	pthread_mutex_t lock;
 	pthread_cond_t freed;
@@ -39,13 +40,29 @@ ignore_notice(void *arg, const char *message)
 	(void)message;
 }
 
+/* Prepares stmts (NULL: none) on c; false when the server refused one. */
+static bool
+prepare(PGconn *c, const struct fal_pg_stmt *stmts)
+{
+	for (; stmts != NULL && stmts->name != NULL; stmts++) {
+		PGresult *r = PQprepare(c, stmts->name, stmts->sql, 0, NULL);
+		bool ok = r != NULL && PQresultStatus(r) == PGRES_COMMAND_OK;
+
+		PQclear(r);
+		if (!ok)
+			return false;
+	}
+	return true;
+}
+
 /*
  * A new connection, or NULL with libpq's reason in errbuf.  Defaults come
  * before the URI, which may override them: a connect gives up after 5 s
  * (a request waits no longer), and keepalives notice a vanished server.
  */
 static PGconn *
-connect_uri(const char *uri, const char *session, char *errbuf, size_t len)
+connect_uri(const char *uri, const char *session,
+	    const struct fal_pg_stmt *stmts, char *errbuf, size_t len)
 {
 	static const char *const keys[] = {
 		"connect_timeout", "application_name", "keepalives_idle",
@@ -56,7 +73,8 @@ connect_uri(const char *uri, const char *session, char *errbuf, size_t len)
 
 	if (c != NULL && PQstatus(c) == CONNECTION_OK &&
 	    PQsetClientEncoding(c, "UTF8") == 0 &&
-	    (session == NULL || fal_pg_cmd(c, session, NULL, NULL) == FAL_OK)) {
+	    (session == NULL || fal_pg_cmd(c, session, NULL, NULL) == FAL_OK) &&
+	    prepare(c, stmts)) {
 		PQsetNoticeProcessor(c, ignore_notice, NULL);
 		return c;
 	}
@@ -71,17 +89,19 @@ connect_uri(const char *uri, const char *session, char *errbuf, size_t len)
 
 struct fal_pg_pool *
 fal_pg_pool_open(const char *uri, int size, const char *session,
-		 fal_pg_fn setup, char *errbuf, size_t len)
+		 const struct fal_pg_stmt *stmts, fal_pg_fn setup, char *errbuf,
+		 size_t len)
 {
 	struct fal_pg_pool *p;
-	PGconn *c = connect_uri(uri, session, errbuf, len);
+	PGconn *c = connect_uri(uri, session, NULL, errbuf, len);
 	struct fal_pg_msg msg = { errbuf, len };
 	bool unsure = false;
 
 	if (c == NULL)
 		return NULL;
 	errbuf[0] = '\0';
-	if (setup(c, &msg, &unsure) != FAL_OK) {
+	/* The statements name tables that setup may have to create first. */
+	if (setup(c, &msg, &unsure) != FAL_OK || !prepare(c, stmts)) {
 		if (errbuf[0] == '\0')
 			snprintf(errbuf, len, "%s", PQerrorMessage(c));
 		PQfinish(c);
@@ -95,6 +115,7 @@ fal_pg_pool_open(const char *uri, int size, const char *session,
 		return NULL;
 	}
 	p->session = session;
+	p->stmts = stmts;
 	p->size = size < 1 ? 1 : size > MAX_POOL ? MAX_POOL : size;
 	p->conns[0] = c;
 	pthread_mutex_init(&p->lock, NULL);
@@ -149,7 +170,7 @@ reconnect(struct fal_pg_pool *p, int i)
 	pthread_mutex_unlock(&p->lock);
 	if (wait)
 		return -1;
-	c = connect_uri(p->uri, p->session, why, sizeof(why));
+	c = connect_uri(p->uri, p->session, p->stmts, why, sizeof(why));
 	pthread_mutex_lock(&p->lock);
 	if (c != NULL) {
 		p->backoff_ms = 0;
@@ -222,13 +243,10 @@ fal_pg_opt(struct fal_pg_params *p, const char *s)
 	p->v[p->n++] = s != NULL && s[0] != '\0' ? s : NULL;
 }
 
-enum fal_err
-fal_pg_exec(PGconn *c, const char *sql, const struct fal_pg_params *p,
-	    PGresult **res)
+/* FAL_OK with r in *res (or cleared when res is NULL), else the failure. */
+static enum fal_err
+result(PGresult *r, PGresult **res)
 {
-	/* Without parameters, PQexec: it runs several statements. */
-	PGresult *r = p == NULL ? PQexec(c, sql) :
-		      PQexecParams(c, sql, p->n, NULL, p->v, NULL, NULL, 0);
 	ExecStatusType st;
 
 	if (r == NULL)
@@ -243,6 +261,24 @@ fal_pg_exec(PGconn *c, const char *sql, const struct fal_pg_params *p,
 	else
 		PQclear(r);
 	return FAL_OK;
+}
+
+enum fal_err
+fal_pg_exec(PGconn *c, const char *sql, const struct fal_pg_params *p,
+	    PGresult **res)
+{
+	/* Without parameters, PQexec: it runs several statements. */
+	return result(p == NULL ? PQexec(c, sql) :
+		      PQexecParams(c, sql, p->n, NULL, p->v, NULL, NULL, 0),
+		      res);
+}
+
+enum fal_err
+fal_pg_exec_stmt(PGconn *c, const struct fal_pg_stmt *s,
+		 const struct fal_pg_params *p, PGresult **res)
+{
+	return result(PQexecPrepared(c, s->name, p->n, p->v, NULL, NULL, 0),
+		      res);
 }
 
 enum fal_err

@@ -27,6 +27,16 @@ struct fal_pg_pool;
  */
 typedef enum fal_err (*fal_pg_fn)(PGconn *c, void *arg, bool *unsure);
 
+/*
+ * A statement prepared on each connection as it opens (PQprepare), so
+ * that the server parses and plans a hot statement once per connection,
+ * not once per call.  Lists of them end with a NULL name.
+ */
+struct fal_pg_stmt {
+	const char *name;
+	const char *sql;
+};
+
 /* Where setup writes why it failed ("" to let libpq's error stand). */
 struct fal_pg_msg {
 	char *buf;
@@ -37,11 +47,14 @@ struct fal_pg_msg {
  * Connects to uri once and runs setup on that connection (the schema)
  * with a struct fal_pg_msg as its arg; NULL with the reason in errbuf
  * (libpq's words or setup's, never the URI).  The pool keeps at most size
- * connections, each of which runs session (SQL, or NULL) once connected.
+ * connections, each of which runs session (SQL, or NULL) once connected
+ * and then prepares stmts (NULL: none; after setup on the first one).
  */
 struct fal_pg_pool *fal_pg_pool_open(const char *uri, int size,
-				     const char *session, fal_pg_fn setup,
-				     char *errbuf, size_t len);
+				     const char *session,
+				     const struct fal_pg_stmt *stmts,
+				     fal_pg_fn setup, char *errbuf,
+				     size_t len);
 
 /*
  * Runs fn on a pooled connection, waiting for a free one.  A connection
@@ -71,6 +84,10 @@ void fal_pg_opt(struct fal_pg_params *p, const char *s);
  */
 enum fal_err fal_pg_exec(PGconn *c, const char *sql,
 			 const struct fal_pg_params *p, PGresult **res);
+
+/* As fal_pg_exec, with a statement the pool prepared. */
+enum fal_err fal_pg_exec_stmt(PGconn *c, const struct fal_pg_stmt *s,
+			      const struct fal_pg_params *p, PGresult **res);
 
 /* Runs sql with p; *changes (when not NULL) gets the rows it changed. */
 enum fal_err fal_pg_cmd(PGconn *c, const char *sql,

@@ -16,20 +16,23 @@
  *
  * Locks are always taken device first, then batch (claim, complete and
  * cancel alike), so that two of them never wait on each other in a circle.
- * A claim is one transaction: the first due devices of each provider
+ * A claim is one statement: the first due devices of each provider
  * with room are locked with FOR UPDATE SKIP LOCKED, so runners on other
  * hosts pass over them instead of waiting, and the earliest of them get
  * their expiring claim (the others are let go at its end).  n outcomes
- * are one transaction of one statement each: the device's row and its
- * batch's counts change together; they are applied in batch order, so
- * that two runners recording outcomes of the same batches take the
- * batches' locks in one order.
+ * are one statement too: the devices' rows and their batches' counts
+ * change together, the batches locked in one order.  Both are prepared
+ * once per connection (they run for every few devices; the server would
+ * otherwise parse and plan them each time) and are their own transaction:
+ * one round trip each.
  */
 #include "store_pg.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <cjson/cJSON.h>
 
 #include "../providers/table.h"
 #include "pg_pool.h"
@@ -508,121 +511,115 @@ copy_col(char *dst, size_t len, const PGresult *r, int i, int col)
 	snprintf(dst, len, "%s", v != NULL ? v : "");
 }
 
-/* Fills job from row i of the pick below. */
+/* Fills job from row i of the claim's answer. */
 static void
 read_job(const PGresult *r, int i, const char *token,
 	 struct fal_batch_job *job)
 {
 	copy_col(job->batch, sizeof(job->batch), r, i, 0);
 	job->action = fal_batch_action_parse(fal_pg_str(r, i, 1));
-	job->row = (long)fal_pg_ll(r, i, 3);
-	job->provider = fal_provider_lookup(fal_pg_str(r, i, 4));
-	copy_col(job->mac, sizeof(job->mac), r, i, 5);
-	copy_col(job->url, sizeof(job->url), r, i, 6);
-	copy_col(job->sn, sizeof(job->sn), r, i, 7);
-	copy_col(job->crc, sizeof(job->crc), r, i, 8);
-	job->attempts = (long)fal_pg_ll(r, i, 9);
+	job->row = (long)fal_pg_ll(r, i, 2);
+	job->provider = fal_provider_lookup(fal_pg_str(r, i, 3));
+	copy_col(job->mac, sizeof(job->mac), r, i, 4);
+	copy_col(job->url, sizeof(job->url), r, i, 5);
+	copy_col(job->sn, sizeof(job->sn), r, i, 6);
+	copy_col(job->crc, sizeof(job->crc), r, i, 7);
+	job->attempts = (long)fal_pg_ll(r, i, 8);
 	memcpy(job->claim, token, 17);
 }
 
+/* The statements every connection prepares (see statements[]). */
+enum { STMT_CLAIM, STMT_COMPLETE };
+
 /*
- * Locks the first due devices of each provider with room (at most its
- * room each; FOR UPDATE SKIP LOCKED, so that runners elsewhere pass over
- * them), all of them in (batch, row) order; the caller keeps the first
- * max.  Those it does not keep are unlocked at COMMIT, unclaimed.
+ * A chunk's claim in one statement (STMT_CLAIM): c locks the first due devices of each
+ * provider with room (at most its room each; FOR UPDATE SKIP LOCKED, so
+ * that runners elsewhere pass over them) and keeps the first $4 in
+ * (batch, row) order; u writes their claim; s starts their batches.  The
+ * devices locked but not kept are let go unclaimed when it ends.
  */
-static enum fal_err
-pick(PGconn *c, const struct claim_args *a, PGresult **r)
-{
-	struct fal_pg_params p = { 0 };
-	char names[128], rooms[64];
+static const char claim_sql[] =
+	"WITH c AS MATERIALIZED (SELECT x.seq, x.row FROM unnest($1::text[], "
+	"$2::int[]) AS q(provider, room), LATERAL (SELECT d.seq, d.row FROM "
+	"devices d JOIN batches b ON b.seq = d.seq WHERE d.state = 0 AND "
+	"d.provider = q.provider AND d.next_at <= $3 AND d.claim_until <= $3 "
+	"AND b.state IN ('queued', 'running') ORDER BY d.seq, d.row LIMIT "
+	"q.room FOR UPDATE OF d SKIP LOCKED) x ORDER BY x.seq, x.row LIMIT $4), "
+	"u AS (UPDATE devices d SET claim_until = $5, claim = $6 FROM c WHERE "
+	"d.seq = c.seq AND d.row = c.row RETURNING d.seq, d.row, d.provider, "
+	"d.mac, d.url, d.sn, d.crc, d.attempts), "
+	"s AS (UPDATE batches b SET state = 'running', updated = $3 WHERE "
+	"b.state = 'queued' AND b.seq IN (SELECT seq FROM u)) "
+	"SELECT b.id, b.action, u.row, u.provider, u.mac, u.url, u.sn, u.crc, "
+	"u.attempts FROM u JOIN batches b ON b.seq = u.seq ORDER BY u.seq, u.row";
 
-	room_arrays(a->room, a->max, names, rooms, sizeof(rooms));
-	fal_pg_text(&p, names);
-	fal_pg_text(&p, rooms);
-	fal_pg_int(&p, a->now_ms);
-	return fal_pg_exec(c,
-		"SELECT x.id, x.action, x.seq, x.row, x.provider, x.mac, x.url, "
-		"x.sn, x.crc, x.attempts FROM unnest($1::text[], $2::int[]) AS "
-		"q(provider, room), LATERAL (SELECT b.id, b.action, d.seq, d.row, "
-		"d.provider, d.mac, d.url, d.sn, d.crc, d.attempts FROM devices d "
-		"JOIN batches b ON b.seq = d.seq WHERE d.state = 0 AND "
-		"d.provider = q.provider AND d.next_at <= $3 AND d.claim_until "
-		"<= $3 AND b.state IN ('queued', 'running') ORDER BY d.seq, d.row "
-		"LIMIT q.room FOR UPDATE OF d SKIP LOCKED) x ORDER BY x.seq, x.row",
-		&p, r);
-}
+/*
+ * n outcomes in one statement (STMT_COMPLETE): t reads them from one JSON array (what
+ * complete_json writes); d records those whose claim still holds (a claim
+ * taken over meanwhile changes nothing: the new holder records instead);
+ * k counts the final ones per batch and locks those batches in seq order
+ * (so that two runners recording outcomes of the same batches never wait
+ * on each other in a circle), and the batches' counts change with them.
+ * A second run finds the claims gone and changes nothing.
+ */
+static const char complete_sql[] =
+	"WITH t AS (SELECT * FROM json_to_recordset($1::json) AS t(batch text, "
+	"r bigint, claim text, st int, next_at bigint, error text, message "
+	"text, pin text, lstate text, lurl text)), "
+	"d AS (UPDATE devices v SET state = CASE WHEN t.st <> 0 THEN t.st "
+	"WHEN b.state = 'cancelled' THEN 3 ELSE 0 END, attempts = v.attempts "
+	"+ 1, next_at = CASE WHEN t.st = 0 THEN t.next_at ELSE v.next_at END, "
+	"claim_until = 0, claim = NULL, error = t.error, message = t.message, "
+	"device_pin = CASE WHEN t.st = 0 THEN v.device_pin ELSE t.pin END, "
+	"lookup_state = CASE WHEN t.st = 0 THEN v.lookup_state ELSE t.lstate "
+	"END, lookup_url = CASE WHEN t.st = 0 THEN v.lookup_url ELSE t.lurl "
+	"END FROM t JOIN batches b ON b.id = t.batch WHERE v.seq = b.seq AND "
+	"v.row = t.r AND v.claim = t.claim AND v.state = 0 RETURNING v.seq, "
+	"t.st), "
+	"k AS (SELECT b.seq, a.ok, a.bad FROM batches b JOIN (SELECT seq, "
+	"count(*) FILTER (WHERE st = 1) AS ok, count(*) FILTER (WHERE st = 2) "
+	"AS bad FROM d GROUP BY seq) a ON a.seq = b.seq ORDER BY b.seq FOR "
+	"UPDATE OF b) "
+	"UPDATE batches b SET pending = b.pending - k.ok - k.bad, succeeded = "
+	"b.succeeded + k.ok, failed = b.failed + k.bad, updated = $2, "
+	"finished = CASE WHEN b.pending = k.ok + k.bad AND k.ok + k.bad > 0 "
+	"AND b.state IN ('queued', 'running') THEN $2 ELSE b.finished END, "
+	"state = CASE WHEN b.pending = k.ok + k.bad AND k.ok + k.bad > 0 AND "
+	"b.state IN ('queued', 'running') THEN 'done' ELSE b.state END "
+	"FROM k WHERE b.seq = k.seq";
 
-/* "{1,2}": column col of the first n rows of r as an array literal. */
-static char *
-int_array(const PGresult *r, size_t n, int col)
-{
-	char *out = malloc(n * 24 + 3);
-	size_t len = 1;
-
-	if (out == NULL)
-		return NULL;
-	out[0] = '{';
-	for (size_t i = 0; i < n; i++)
-		len += (size_t)sprintf(out + len, "%s%s", i ? "," : "",
-				       PQgetvalue(r, (int)i, col));
-	memcpy(out + len, "}", 2);
-	return out;
-}
-
-/* Writes the claim on the first n picked devices, and starts batches. */
-static enum fal_err
-take(PGconn *c, const struct claim_args *a, const PGresult *r, size_t n)
-{
-	struct fal_pg_params p = { 0 };
-	char *seqs = int_array(r, n, 2), *rows = int_array(r, n, 3);
-	enum fal_err rc = FAL_ERR_INTERNAL;
-
-	if (seqs != NULL && rows != NULL) {
-		fal_pg_int(&p, a->now_ms + a->claim_ms);
-		fal_pg_text(&p, a->token);
-		fal_pg_text(&p, seqs);
-		fal_pg_text(&p, rows);
-		fal_pg_int(&p, a->now_ms);
-		rc = fal_pg_cmd(c,
-			"WITH t AS (SELECT unnest($3::bigint[]) AS seq, "
-			"unnest($4::bigint[]) AS row), u AS (UPDATE devices d SET "
-			"claim_until = $1, claim = $2 FROM t WHERE d.seq = t.seq AND "
-			"d.row = t.row RETURNING d.seq) UPDATE batches b SET state = "
-			"'running', updated = $5 WHERE b.state = 'queued' AND b.seq "
-			"IN (SELECT seq FROM u)", &p, NULL);
-	}
-	free(seqs);
-	free(rows);
-	return rc;
-}
+static const struct fal_pg_stmt statements[] = {
+	[STMT_CLAIM] = { "fal_claim", claim_sql },
+	[STMT_COMPLETE] = { "fal_complete", complete_sql },
+	{ NULL, NULL }
+};
 
 static enum fal_err
 claim_fn(PGconn *c, void *arg, bool *unsure)
 {
 	struct claim_args *a = arg;
-	PGresult *r = NULL;
+	struct fal_pg_params p = { 0 };
+	char names[128], rooms[64];
+	PGresult *r;
 	enum fal_err rc;
-	size_t n;
 
+	/* A claim whose answer was lost simply expires. */
+	(void)unsure;
 	a->n = 0;
-	if ((rc = fal_pg_cmd(c, "BEGIN", NULL, NULL)) != FAL_OK)
+	room_arrays(a->room, a->max, names, rooms, sizeof(rooms));
+	fal_pg_text(&p, names);
+	fal_pg_text(&p, rooms);
+	fal_pg_int(&p, a->now_ms);
+	fal_pg_int(&p, (long long)a->max);
+	fal_pg_int(&p, a->now_ms + a->claim_ms);
+	fal_pg_text(&p, a->token);
+	if ((rc = fal_pg_exec_stmt(c, &statements[STMT_CLAIM], &p, &r)) != FAL_OK)
 		return rc;
-	rc = pick(c, a, &r);
-	n = rc == FAL_OK ? (size_t)PQntuples(r) : 0;
-	if (n > a->max)
-		n = a->max;
-	if (rc == FAL_OK && n > 0)
-		rc = take(c, a, r, n);
-	for (size_t i = 0; rc == FAL_OK && i < n; i++)
+	a->n = (size_t)PQntuples(r) < a->max ? (size_t)PQntuples(r) : a->max;
+	for (size_t i = 0; i < a->n; i++)
 		read_job(r, (int)i, a->token, &a->jobs[i]);
 	PQclear(r);
-	rc = finish(c, rc, unsure);
-	/* A claim whose COMMIT went unanswered simply expires. */
-	*unsure = false;
-	if (rc == FAL_OK)
-		a->n = n;
-	return rc;
+	return FAL_OK;
 }
 
 static enum fal_err
@@ -643,115 +640,95 @@ pg_claim(struct fal_store *s, const int room[FAL_PROVIDER__MAX], size_t max,
 	return rc == FAL_OK && *n == 0 ? FAL_ERR_NOT_FOUND : rc;
 }
 
+/* Adds key: s to obj unless s is NULL or "" (SQL NULL then). */
+static bool
+add_opt(cJSON *obj, const char *key, const char *s)
+{
+	return s == NULL || s[0] == '\0' ||
+	       cJSON_AddStringToObject(obj, key, s) != NULL;
+}
+
+/* Adds key: n as a string (exact, whatever its size). */
+static bool
+add_int(cJSON *obj, const char *key, long long n)
+{
+	char num[24];
+
+	snprintf(num, sizeof(num), "%lld", n);
+	return cJSON_AddStringToObject(obj, key, num) != NULL;
+}
+
+/* One outcome as the complete statement's t reads it. */
+static bool
+outcome_json(cJSON *arr, const struct fal_batch_outcome *o)
+{
+	const struct fal_batch_result *r = &o->result;
+	cJSON *obj = cJSON_CreateObject();
+	int st = r->state == FAL_DEV_PENDING ? DB_PENDING :
+		 r->state == FAL_DEV_SUCCEEDED ? DB_SUCCEEDED : DB_FAILED;
+
+	if (obj == NULL || !cJSON_AddItemToArray(arr, obj))
+		return cJSON_Delete(obj), false;
+	return add_opt(obj, "batch", o->job->batch) &&
+	       add_int(obj, "r", o->job->row) &&
+	       add_opt(obj, "claim", o->job->claim) && add_int(obj, "st", st) &&
+	       add_int(obj, "next_at", r->retry_at_ms) &&
+	       add_opt(obj, "error", r->error) &&
+	       add_opt(obj, "message", r->message) &&
+	       add_opt(obj, "pin", r->device_pin) &&
+	       add_opt(obj, "lstate", r->lookup_state) &&
+	       add_opt(obj, "lurl", r->lookup_url);
+}
+
+/* The n outcomes as one JSON array (the caller's to free), or NULL. */
+static char *
+complete_json(const struct fal_batch_outcome *o, size_t n)
+{
+	cJSON *arr = cJSON_CreateArray();
+	char *out = NULL;
+	size_t i;
+
+	for (i = 0; arr != NULL && i < n; i++)
+		if (!outcome_json(arr, &o[i]))
+			break;
+	if (arr != NULL && i == n)
+		out = cJSON_PrintUnformatted(arr);
+	cJSON_Delete(arr);
+	return out;
+}
+
 struct complete_args {
-	const struct fal_batch_outcome *o;
-	size_t n;
+	const char *json;
 	long long now_ms;
 };
-
-/* Records a final outcome and counts it in its batch, in one statement. */
-static enum fal_err
-record_final(PGconn *c, const struct fal_batch_outcome *o, long long now_ms)
-{
-	bool ok = o->result.state == FAL_DEV_SUCCEEDED;
-	struct fal_pg_params p = { 0 };
-
-	fal_pg_int(&p, ok ? DB_SUCCEEDED : DB_FAILED);
-	fal_pg_opt(&p, o->result.error);
-	fal_pg_opt(&p, o->result.message);
-	fal_pg_opt(&p, o->result.device_pin);
-	fal_pg_opt(&p, o->result.lookup_state);
-	fal_pg_opt(&p, o->result.lookup_url);
-	fal_pg_text(&p, o->job->batch);
-	fal_pg_int(&p, o->job->row);
-	fal_pg_text(&p, o->job->claim);
-	fal_pg_int(&p, ok ? 1 : 0);
-	fal_pg_int(&p, now_ms);
-	/* A claim taken over meanwhile changes nothing: the new holder
-	 * records instead. */
-	return fal_pg_cmd(c,
-		"WITH d AS (UPDATE devices SET state = $1, attempts = attempts + 1, "
-		"claim_until = 0, claim = NULL, error = $2, message = $3, "
-		"device_pin = $4, lookup_state = $5, lookup_url = $6 WHERE seq = "
-		"(SELECT seq FROM batches WHERE id = $7) AND row = $8 AND "
-		"claim = $9 AND state = 0 RETURNING seq) "
-		"UPDATE batches b SET pending = pending - 1, succeeded = "
-		"succeeded + $10, failed = failed + 1 - $10, updated = $11, "
-		"finished = CASE WHEN pending = 1 AND b.state IN ('queued', "
-		"'running') THEN $11 ELSE finished END, "
-		"state = CASE WHEN pending = 1 AND b.state IN ('queued', "
-		"'running') THEN 'done' ELSE b.state END FROM d WHERE b.seq = d.seq",
-		&p, NULL);
-}
-
-/* Records a passing failure: the device waits until retry_at_ms. */
-static enum fal_err
-record_retry(PGconn *c, const struct fal_batch_outcome *o, long long now_ms)
-{
-	struct fal_pg_params p = { 0 };
-
-	fal_pg_int(&p, o->result.retry_at_ms);
-	fal_pg_opt(&p, o->result.error);
-	fal_pg_opt(&p, o->result.message);
-	fal_pg_text(&p, o->job->batch);
-	fal_pg_int(&p, o->job->row);
-	fal_pg_text(&p, o->job->claim);
-	fal_pg_int(&p, now_ms);
-	return fal_pg_cmd(c,
-		"WITH d AS (UPDATE devices v SET attempts = attempts + 1, "
-		"next_at = $1, claim_until = 0, claim = NULL, error = $2, "
-		"message = $3, state = CASE WHEN b.state = 'cancelled' THEN 3 "
-		"ELSE 0 END FROM batches b WHERE b.id = $4 AND v.seq = b.seq "
-		"AND v.row = $5 AND v.claim = $6 AND v.state = 0 RETURNING v.seq) "
-		"UPDATE batches b SET updated = $7 FROM d WHERE b.seq = d.seq",
-		&p, NULL);
-}
-
-/* Outcomes by batch id, then row. */
-static int
-by_batch(const void *a, const void *b)
-{
-	const struct fal_batch_job *x = (*(const struct fal_batch_outcome *const *)a)->job;
-	const struct fal_batch_job *y = (*(const struct fal_batch_outcome *const *)b)->job;
-	int c = strcmp(x->batch, y->batch);
-
-	return c != 0 ? c : (x->row > y->row) - (x->row < y->row);
-}
 
 static enum fal_err
 complete_fn(PGconn *c, void *arg, bool *unsure)
 {
 	struct complete_args *a = arg;
-	const struct fal_batch_outcome **o = malloc(a->n * sizeof(*o));
-	enum fal_err rc;
+	struct fal_pg_params p = { 0 };
 
-	if (o == NULL)
-		return FAL_ERR_INTERNAL;
-	for (size_t i = 0; i < a->n; i++)
-		o[i] = &a->o[i];
-	qsort(o, a->n, sizeof(*o), by_batch);
-	/* Each statement is idempotent (a second run finds the claim gone
-	 * and changes nothing), so a lost COMMIT answer may be run again. */
-	rc = fal_pg_cmd(c, "BEGIN", NULL, NULL);
-	for (size_t i = 0; i < a->n && rc == FAL_OK; i++)
-		rc = o[i]->result.state == FAL_DEV_PENDING
-		     ? record_retry(c, o[i], a->now_ms)
-		     : record_final(c, o[i], a->now_ms);
-	free(o);
-	rc = finish(c, rc, unsure);
-	*unsure = false;
-	return rc;
+	/* Idempotent (see complete_sql): a lost answer may be run again. */
+	(void)unsure;
+	fal_pg_text(&p, a->json);
+	fal_pg_int(&p, a->now_ms);
+	return fal_pg_exec_stmt(c, &statements[STMT_COMPLETE], &p, NULL);
 }
 
 static enum fal_err
 pg_complete(struct fal_store *s, const struct fal_batch_outcome *o, size_t n,
 	    long long now_ms)
 {
-	struct complete_args args = { o, n, now_ms };
+	struct complete_args args = { NULL, now_ms };
+	enum fal_err rc;
 
 	if (n == 0)
 		return FAL_OK;
-	return fal_pg_run(pg(s)->pool, complete_fn, &args);
+	if ((args.json = complete_json(o, n)) == NULL)
+		return FAL_ERR_INTERNAL;
+	rc = fal_pg_run(pg(s)->pool, complete_fn, &args);
+	cJSON_free((void *)args.json);
+	return rc;
 }
 
 static enum fal_err
@@ -894,7 +871,7 @@ fal_store_pg_open(const char *uri, char *errbuf, size_t len)
 	if (s != NULL &&
 	    (s->pool = fal_pg_pool_open(uri, FAL_PG_POOL,
 					"SET synchronous_commit = off",
-					migrate, why, sizeof(why))) != NULL) {
+					statements, migrate, why, sizeof(why))) != NULL) {
 		s->base.ops = &pg_ops;
 		return &s->base;
 	}
