@@ -532,22 +532,29 @@ read_job(const PGresult *r, int i, const char *token,
 enum { STMT_CLAIM, STMT_COMPLETE };
 
 /*
- * A chunk's claim in one statement (STMT_CLAIM): c locks the first due devices of each
- * provider with room (at most its room each; FOR UPDATE SKIP LOCKED, so
- * that runners elsewhere pass over them) and keeps the first $4 in
- * (batch, row) order; u writes their claim; s starts their batches.  The
- * devices locked but not kept are let go unclaimed when it ends.
+ * A chunk's claim in one statement (STMT_CLAIM): c locks the first due
+ * devices of each provider with room (at most its room each; FOR UPDATE
+ * SKIP LOCKED, so that runners elsewhere pass over them) and keeps the
+ * first $4 in (batch, row) order; u writes their claim (found by the
+ * ctid of the version locked: no join for the planner to get wrong); s
+ * starts their batches.  The devices locked but not kept are let go
+ * unclaimed when it ends.  The provider is a range and leads the ORDER BY so that only the
+ * index devices_claim (pending devices only) gives that order: with the
+ * equality, a planner whose statistics still see every device pending
+ * (a new table, a fresh batch) walks the primary key past every device
+ * already done, at each claim.
  */
 static const char claim_sql[] =
-	"WITH c AS MATERIALIZED (SELECT x.seq, x.row FROM unnest($1::text[], "
-	"$2::int[]) AS q(provider, room), LATERAL (SELECT d.seq, d.row FROM "
-	"devices d JOIN batches b ON b.seq = d.seq WHERE d.state = 0 AND "
-	"d.provider = q.provider AND d.next_at <= $3 AND d.claim_until <= $3 "
-	"AND b.state IN ('queued', 'running') ORDER BY d.seq, d.row LIMIT "
-	"q.room FOR UPDATE OF d SKIP LOCKED) x ORDER BY x.seq, x.row LIMIT $4), "
+	"WITH c AS MATERIALIZED (SELECT x.id, x.seq, x.row FROM unnest("
+	"$1::text[], $2::int[]) AS q(provider, room), LATERAL (SELECT d.ctid AS "
+	"id, d.seq, d.row FROM devices d JOIN batches b ON b.seq = d.seq WHERE "
+	"d.state = 0 AND d.provider >= q.provider AND d.provider <= q.provider "
+	"AND d.next_at <= $3 AND d.claim_until <= $3 AND b.state IN ('queued', "
+	"'running') ORDER BY d.provider, d.seq, d.row LIMIT q.room FOR UPDATE "
+	"OF d SKIP LOCKED) x ORDER BY x.seq, x.row LIMIT $4), "
 	"u AS (UPDATE devices d SET claim_until = $5, claim = $6 FROM c WHERE "
-	"d.seq = c.seq AND d.row = c.row RETURNING d.seq, d.row, d.provider, "
-	"d.mac, d.url, d.sn, d.crc, d.attempts), "
+	"d.ctid = c.id RETURNING d.seq, d.row, d.provider, d.mac, d.url, d.sn, "
+	"d.crc, d.attempts), "
 	"s AS (UPDATE batches b SET state = 'running', updated = $3 WHERE "
 	"b.state = 'queued' AND b.seq IN (SELECT seq FROM u)) "
 	"SELECT b.id, b.action, u.row, u.provider, u.mac, u.url, u.sn, u.crc, "
