@@ -11,8 +11,10 @@ Reported: devices per second from the POST to `done` (the median of
 BENCH_PG_ROUNDS rounds, 3 by default), the p50 and p99 of the progress
 GETs sent meanwhile, how busy the machine's CPUs were (all of them, from
 /proc/stat: when one process already keeps them busy, a second has no CPU
-to add, whatever the store does); the ratio of two processes to one.
-Target: two >= 1.6 x one.
+to add, whatever the store does), the CPU time one device cost the
+Falconieri processes and the PostgreSQL server (from /proc/PID/stat:
+what the other programs of the machine do does not count in it); the
+ratio of two processes to one.  Target: two >= 1.6 x one.
 
 Usage: python3 bench/batch_pg.py BUILD.
 """
@@ -136,6 +138,14 @@ class Bench:
             if i == 0:
                 base.wait_port(self.port["fcgi"], self.procs[0], "falconieri")
 
+    def cpu_seconds(self):
+        """(CPU seconds of the Falconieri processes, of the PostgreSQL
+        server and its backends) so far."""
+        with open(os.path.join(self.pg_dir, "data", "postmaster.pid")) as f:
+            pm = int(f.readline())
+        return (sum(base.cpu_seconds(p.pid) for p in self.procs),
+                base.cpu_seconds(pm) + base.children_cpu_seconds(pm))
+
     def stop_gateways(self):
         for p in self.procs:
             if p.poll() is None:
@@ -154,12 +164,14 @@ class Bench:
 
     def run_batch(self):
         """(devices per second, ms each progress GET took meanwhile, the
-        share of the CPUs busy)."""
+        share of the CPUs busy, CPU ms per device of Falconieri and of
+        PostgreSQL)."""
         body = json.dumps({"action": "register", "devices": [
             {"provider": "snom", "mac": mac(i), "url": URL}
             for i in range(1, DEVICES + 1)]})
         t0 = time.monotonic()
         busy0, all0 = cpu_ticks()
+        fal0, pg0 = self.cpu_seconds()
         st, text = base.request(self.port["front"], "POST", "/batches", body,
                                 timeout=120)
         if st != 202:
@@ -177,21 +189,28 @@ class Bench:
             time.sleep(0.02)
         secs = time.monotonic() - t0
         busy1, all1 = cpu_ticks()
+        fal1, pg1 = self.cpu_seconds()
         if js["succeeded"] != DEVICES:
             sys.exit("bench: batch %s: %r" % (bid, js))
-        return DEVICES / secs, gets, (busy1 - busy0) / max(1, all1 - all0)
+        return (DEVICES / secs, gets, (busy1 - busy0) / max(1, all1 - all0),
+                (fal1 - fal0) * 1000 / DEVICES, (pg1 - pg0) * 1000 / DEVICES)
 
     def rate(self, n):
         """(median devices per second, every round's, GET latencies, median
-        CPU busy share)."""
+        CPU busy share, median CPU ms per device of Falconieri and of
+        PostgreSQL)."""
         self.start_gateways(n)
-        rates, gets, cpus = [], [], []
+        rates, gets, cpus, fal, pg = [], [], [], [], []
         for _ in range(ROUNDS):
-            r, g, c = self.run_batch()
+            r, g, c, f, p = self.run_batch()
             rates.append(r)
             gets += g
             cpus.append(c)
-        return statistics.median(rates), rates, gets, statistics.median(cpus)
+            fal.append(f)
+            pg.append(p)
+        return (statistics.median(rates), rates, gets,
+                statistics.median(cpus), statistics.median(fal),
+                statistics.median(pg))
 
 
 def main():
@@ -210,12 +229,13 @@ def main():
               platform.node(), os.cpu_count(), platform.processor() or
               platform.machine(), DEVICES, ROUNDS))
     for n in (1, 2, 3):
-        med, rates, gets, cpu = res[n]
+        med, rates, gets, cpu, fal, pg = res[n]
         print("  %d process%s %6.0f devices/s (rounds %s); progress GET "
-              "p50 %.1f ms, p99 %.1f ms; CPUs %.0f %% busy" % (
+              "p50 %.1f ms, p99 %.1f ms; CPUs %.0f %% busy; CPU per device: "
+              "Falconieri %.2f ms, PostgreSQL %.2f ms" % (
                   n, "  " if n == 1 else "es", med,
                   ", ".join("%.0f" % r for r in rates), pct(gets, 50),
-                  pct(gets, 99), cpu * 100))
+                  pct(gets, 99), cpu * 100, fal, pg))
     two = res[2][0] / res[1][0]
     print("  two / one: %.2f (target >= 1.6): %s; three / one: %.2f"
           % (two, "PASS" if two >= 1.6 else "FAIL", res[3][0] / res[1][0]))
