@@ -6,10 +6,13 @@
  */
 #include "xmlrpc.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <mxml.h>
+
+#include "xmlrpc_memo.h"
 
 /*
  * Set by the mxml error callback of this thread.  mxml 3.x keeps its
@@ -48,20 +51,30 @@ add_text(mxml_node_t *parent, const char *name, const char *text)
 	return mxmlNewOpaque(e, text) != NULL ? e : NULL;
 }
 
-/* Appends <value><string>s</string></value> to parent; 0, or -1. */
+/*
+ * Appends <value><string>s</string></value> to parent; 0, or -1.  *text,
+ * when text is not NULL, is set to the text node of s.
+ */
 static int
-add_string_value(mxml_node_t *parent, const char *s)
+add_string_value(mxml_node_t *parent, const char *s, mxml_node_t **text)
 {
-	mxml_node_t *v;
+	mxml_node_t *v, *e;
 
-	if ((v = mxmlNewElement(parent, "value")) == NULL)
+	if ((v = mxmlNewElement(parent, "value")) == NULL ||
+	    (e = add_text(v, "string", s)) == NULL)
 		return -1;
-	return add_text(v, "string", s) != NULL ? 0 : -1;
+	if (text != NULL)
+		*text = mxmlGetFirstChild(e);
+	return 0;
 }
 
-/* Appends <param><value>…</value></param> for p to params; 0, or -1. */
+/*
+ * Appends <param><value>…</value></param> for p to params; 0, or -1.
+ * *text, when text is not NULL, is set to the text node of a string p.
+ */
 static int
-add_param(mxml_node_t *params, const struct fal_xmlrpc_param *p)
+add_param(mxml_node_t *params, const struct fal_xmlrpc_param *p,
+	  mxml_node_t **text)
 {
 	mxml_node_t *param, *v, *data;
 	size_t i;
@@ -69,7 +82,7 @@ add_param(mxml_node_t *params, const struct fal_xmlrpc_param *p)
 	if ((param = mxmlNewElement(params, "param")) == NULL)
 		return -1;
 	if (p->type == FAL_XMLRPC_STRING)
-		return add_string_value(param, p->str);
+		return add_string_value(param, p->str, text);
 	if (p->type != FAL_XMLRPC_STRING_ARRAY)
 		return -1;
 	if ((v = mxmlNewElement(param, "value")) == NULL ||
@@ -79,17 +92,20 @@ add_param(mxml_node_t *params, const struct fal_xmlrpc_param *p)
 	if (p->n_strs > 0 && p->strs == NULL)
 		return -1;
 	for (i = 0; i < p->n_strs; i++)
-		if (add_string_value(data, p->strs[i]) < 0)
+		if (add_string_value(data, p->strs[i], NULL) < 0)
 			return -1;
 	return 0;
 }
 
-char *
-fal_xmlrpc_call_new(const char *method,
-		    const struct fal_xmlrpc_param *params, size_t n)
+/*
+ * The methodCall document for method with params, or NULL.  texts, when
+ * not NULL, receives the text node of each string param.
+ */
+static mxml_node_t *
+call_doc(const char *method, const struct fal_xmlrpc_param *params,
+	 size_t n, mxml_node_t **texts)
 {
 	mxml_node_t *doc, *call, *ps;
-	char *s = NULL;
 	size_t i;
 
 	doc = mxmlNewElement(MXML_NO_PARENT, "?xml version=\"1.0\"?");
@@ -98,12 +114,138 @@ fal_xmlrpc_call_new(const char *method,
 	if ((call = mxmlNewElement(doc, "methodCall")) == NULL ||
 	    add_text(call, "methodName", method) == NULL ||
 	    (ps = mxmlNewElement(call, "params")) == NULL)
-		goto out;
+		goto fail;
 	for (i = 0; i < n; i++)
-		if (add_param(ps, &params[i]) < 0)
-			goto out;
+		if (add_param(ps, &params[i], texts != NULL ? &texts[i] : NULL) < 0)
+			goto fail;
+	return doc;
+fail:
+	mxmlDelete(doc);
+	return NULL;
+}
+
+/* String params a kept call document holds at most. */
+#define KEPT_PARAMS_MAX 4
+
+/*
+ * A worker thread's last call document, kept to be filled again with the
+ * next call's strings: building the tree (a dozen nodes allocated, then
+ * freed) cost as much as writing it out.  Only calls whose params are all
+ * strings (every register, check and removal but Fanvil's list) are kept.
+ */
+struct kept_call {
+	mxml_node_t *doc;
+	char *method;
+	size_t n;
+	mxml_node_t *text[KEPT_PARAMS_MAX];  /* of each param */
+};
+
+static pthread_once_t kept_once = PTHREAD_ONCE_INIT;
+static pthread_key_t kept_key;
+static bool kept_usable;
+
+/* The thread's kept_call, freed when the thread ends. */
+static void
+kept_free(void *p)
+{
+	struct kept_call *k = p;
+
+	if (k == NULL)
+		return;
+	mxmlDelete(k->doc);
+	free(k->method);
+	free(k);
+}
+
+static void
+kept_init(void)
+{
+	kept_usable = pthread_key_create(&kept_key, kept_free) == 0;
+}
+
+/* True when params are n (at most KEPT_PARAMS_MAX) non-NULL strings. */
+static bool
+all_strings(const struct fal_xmlrpc_param *params, size_t n)
+{
+	if (n > KEPT_PARAMS_MAX || (n > 0 && params == NULL))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (params[i].type != FAL_XMLRPC_STRING || params[i].str == NULL)
+			return false;
+	return true;
+}
+
+/* A new kept_call for method with n string params, or NULL. */
+static struct kept_call *
+kept_new(const char *method, const struct fal_xmlrpc_param *params, size_t n)
+{
+	struct kept_call *k = calloc(1, sizeof(*k));
+
+	if (k == NULL || (k->method = strdup(method)) == NULL ||
+	    (k->doc = call_doc(method, params, n, k->text)) == NULL) {
+		kept_free(k);
+		return NULL;
+	}
+	k->n = n;
+	return k;
+}
+
+/*
+ * Frees the thread's kept_call old and keeps k (which may be NULL) in its
+ * place; returns k, or NULL when it could not be kept.
+ */
+static struct kept_call *
+kept_replace(struct kept_call *old, struct kept_call *k)
+{
+	kept_free(old);
+	if (k != NULL && pthread_setspecific(kept_key, k) != 0) {
+		kept_free(k);
+		k = NULL;
+	}
+	if (k == NULL)
+		(void)pthread_setspecific(kept_key, NULL);
+	return k;
+}
+
+/*
+ * The thread's kept document for method(params), its strings set to
+ * params; NULL when the call is not of the kind kept or on failure.
+ */
+static mxml_node_t *
+kept_doc(const char *method, const struct fal_xmlrpc_param *params, size_t n)
+{
+	struct kept_call *k;
+	size_t i;
+
+	if (method == NULL || !all_strings(params, n) ||
+	    pthread_once(&kept_once, kept_init) != 0 || !kept_usable)
+		return NULL;
+	k = pthread_getspecific(kept_key);
+	if ((k == NULL || k->n != n || strcmp(k->method, method) != 0) &&
+	    (k = kept_replace(k, kept_new(method, params, n))) == NULL)
+		return NULL;
+	/* mxml copies the string; a failed copy leaves the node empty. */
+	for (i = 0; i < n; i++)
+		if (mxmlSetOpaque(k->text[i], params[i].str) != 0 ||
+		    mxmlGetOpaque(k->text[i]) == NULL) {
+			kept_replace(k, NULL);
+			return NULL;
+		}
+	return k->doc;
+}
+
+char *
+fal_xmlrpc_call_new(const char *method,
+		    const struct fal_xmlrpc_param *params, size_t n)
+{
+	mxml_node_t *doc;
+	char *s;
+
+	if ((doc = kept_doc(method, params, n)) != NULL)
+		return mxmlSaveAllocString(doc, MXML_NO_CALLBACK);
+	if ((doc = call_doc(method, params, n, NULL)) == NULL)
+		return NULL;
 	s = mxmlSaveAllocString(doc, MXML_NO_CALLBACK);
-out:
 	mxmlDelete(doc);
 	return s;
 }
@@ -611,7 +753,7 @@ fal_xmlrpc_call(struct fal_http *http, const char *rpc_url,
 				   "HTTP %ld", resp.status);
 		goto out;
 	}
-	rc = fal_xmlrpc_answer_parse(resp.body, resp.body_len, out);
+	rc = fal_xmlrpc_answer_read(resp.body, resp.body_len, out);
 	if (rc != FAL_OK)
 		fal_error_set(err, rc, "not an XML-RPC answer [boolean, value]");
 	else

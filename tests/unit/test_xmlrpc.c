@@ -19,6 +19,7 @@
 #include <mxml.h>
 
 #include "../../lib/xmlrpc.h"
+#include "../../lib/xmlrpc_memo.h"
 #include "fake_http.h"
 
 /*
@@ -279,6 +280,78 @@ test_call_null_string_fails(void **state)
 	(void)state;
 	assert_null(fal_xmlrpc_call_new("m", &p, 1));
 	assert_null(fal_xmlrpc_call_new(NULL, NULL, 0));
+}
+
+/* A call built by a thread of its own: from no kept document. */
+struct fresh_call {
+	const char *method;
+	const struct fal_xmlrpc_param *params;
+	size_t n;
+	char *xml;
+};
+
+static void *
+build_fresh(void *arg)
+{
+	struct fresh_call *c = arg;
+
+	c->xml = fal_xmlrpc_call_new(c->method, c->params, c->n);
+	return NULL;
+}
+
+/* method(params) built here equals, byte for byte, a fresh thread's. */
+static void
+expect_as_fresh(const char *method, const struct fal_xmlrpc_param *params,
+		size_t n)
+{
+	struct fresh_call c = { method, params, n, NULL };
+	pthread_t th;
+	char *xml = fal_xmlrpc_call_new(method, params, n);
+
+	assert_int_equal(pthread_create(&th, NULL, build_fresh, &c), 0);
+	pthread_join(th, NULL);
+	assert_non_null(xml);
+	assert_non_null(c.xml);
+	assert_string_equal(xml, c.xml);
+	free(xml);
+	free(c.xml);
+}
+
+/*
+ * A worker keeps its last call document and fills it again: whatever
+ * came before, each call is the one a fresh document gives.
+ */
+static void
+test_call_kept_document_refilled(void **state)
+{
+	static const char *const items[] = { "cfgName=X", "a&b" };
+	struct fal_xmlrpc_param two[2] = {
+		{ .type = FAL_XMLRPC_STRING, .str = "ACDE48234567" },
+		{ .type = FAL_XMLRPC_STRING, .str = "https://pbx/p?a=1&b=<2>" },
+	};
+	struct fal_xmlrpc_param other[2] = {
+		{ .type = FAL_XMLRPC_STRING, .str = "" },
+		{ .type = FAL_XMLRPC_STRING, .str = "much longer than before, "
+		  "with \" and ' and ]]> in it" },
+	};
+	struct fal_xmlrpc_param arr = {
+		.type = FAL_XMLRPC_STRING_ARRAY, .strs = items, .n_strs = 2
+	};
+	struct fal_xmlrpc_param null_str = { .type = FAL_XMLRPC_STRING };
+
+	(void)state;
+	expect_as_fresh("redirect.registerPhone", two, 2);
+	expect_as_fresh("redirect.registerPhone", other, 2);
+	expect_as_fresh("redirect.registerPhone", two, 2);
+	expect_as_fresh("redirect.registerPhone", two, 1);
+	expect_as_fresh("redirect.deregisterPhone", two, 1);
+	expect_as_fresh("redirect.addMaterialServer", &arr, 1);
+	expect_as_fresh("redirect.deregisterPhone", other + 1, 1);
+	expect_as_fresh("system.listMethods", NULL, 0);
+	/* A NULL string still fails, and the next call is whole. */
+	assert_null(fal_xmlrpc_call_new("redirect.deregisterPhone", &null_str,
+					1));
+	expect_as_fresh("redirect.deregisterPhone", two, 1);
 }
 
 /* ---- answers ---- */
@@ -872,6 +945,67 @@ parse_garbage(void *unused)
 	return NULL;
 }
 
+/* fal_xmlrpc_answer_read(doc) gives what fal_xmlrpc_answer_parse gives. */
+static void
+expect_read_as_parse(const char *doc, size_t len)
+{
+	struct fal_xmlrpc_answer a, b;
+	enum fal_err ra = fal_xmlrpc_answer_parse(doc, len, &a);
+
+	assert_int_equal(fal_xmlrpc_answer_read(doc, len, &b), ra);
+	assert_int_equal(a.ok, b.ok);
+	if (a.message == NULL)
+		assert_null(b.message);
+	else
+		assert_string_equal(a.message, b.message);
+	if (a.third == NULL)
+		assert_null(b.third);
+	else
+		assert_string_equal(a.third, b.third);
+	fal_xmlrpc_answer_free(&a);
+	fal_xmlrpc_answer_free(&b);
+}
+
+/*
+ * The answer a worker read last is answered from its memo: the same
+ * bytes again, and any other bytes after them, read as a parse does.
+ */
+static void
+test_answer_read_as_parse(void **state)
+{
+	static const char *const docs[] = {
+		HEAD TRUE_V "<value><string></string></value>" TAIL,
+		HEAD TRUE_V "<value><string></string></value>" TAIL,
+		/* as long as the one before, one byte apart */
+		HEAD FALSE_V "<value><string></string></value>" TAIL,
+		HEAD TRUE_V "<value><string></string></value>" TAIL,
+		HEAD FALSE_V "<value>no such device</value>" TAIL,
+		HEAD TRUE_V "<value>c</value><value>u &amp; v</value>" TAIL,
+		HEAD TRUE_V "<value><string></string></value>" TAIL,
+		HEAD TRUE_V "<value>c</value><value>u &amp; v</value>" TAIL,
+		HEAD TRUE_V "<value><string>x</string></value>" TAIL,
+		"<methodResponse><fault/></methodResponse>",
+		HEAD TRUE_V "<value><string>x</string></value>" TAIL,
+	};
+	const char *good = docs[0];
+	char big[2048];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(docs) / sizeof(*docs); i++)
+		expect_read_as_parse(docs[i], strlen(docs[i]));
+	/* The same bytes cut short, after the whole answer was read. */
+	expect_read_as_parse(good, strlen(good));
+	expect_read_as_parse(good, strlen(good) - 1);
+	expect_read_as_parse(good, strlen(good) - 20);
+	expect_read_as_parse(good, 0);
+	expect_read_as_parse(NULL, 0);
+	/* An answer too long to keep is read each time. */
+	snprintf(big, sizeof(big), HEAD TRUE_V "<value>%01200d</value>" TAIL, 7);
+	expect_read_as_parse(big, strlen(big));
+	expect_read_as_parse(big, strlen(big));
+	expect_read_as_parse(good, strlen(good));
+}
+
 /* mxml's complaints go nowhere, on whichever thread parses. */
 static void
 test_answer_errors_are_quiet(void **state)
@@ -1058,6 +1192,8 @@ main(void)
 		cmocka_unit_test(test_answer_many_elements_refused_before_mxml),
 		cmocka_unit_test(test_answer_long_text_refused_before_mxml),
 		cmocka_unit_test(test_answer_errors_are_quiet),
+		cmocka_unit_test(test_call_kept_document_refilled),
+		cmocka_unit_test(test_answer_read_as_parse),
 		cmocka_unit_test_setup(test_call_posts_and_parses, reset_fake),
 		cmocka_unit_test_setup(test_call_http_status, reset_fake),
 		cmocka_unit_test_setup(test_call_transport_failure, reset_fake),
