@@ -9,6 +9,7 @@
 
 #include "../api/api.h"
 #include "../lib/log.h"
+#include "../lib/strbuf.h"
 
 /* Reason phrases of the statuses the API answers. */
 static const char *
@@ -47,30 +48,42 @@ content_length(const char *s)
 	return *end == '\0' && n >= 0 ? n : -1;
 }
 
+/* Appends the header line "name: value\r\n" when value is not NULL. */
+static void
+put_header(struct fal_strbuf *b, const char *name, const char *value)
+{
+	if (value == NULL)
+		return;
+	fal_strbuf_put(b, name);
+	fal_strbuf_put(b, ": ");
+	fal_strbuf_put(b, value);
+	fal_strbuf_put(b, "\r\n");
+}
+
 /* Writes the header block and, unless head_only, the body. */
 static void
 write_response(const struct fal_io *io, const struct fal_response *resp,
 	       int head_only)
 {
 	char head[1024];
-	int n;
+	struct fal_strbuf b = fal_strbuf_init(head, sizeof(head));
 
-	n = snprintf(head, sizeof(head),
-		     "Status: %d %s\r\nContent-Length: %zu\r\n%s%s%s%s%s%s%s%s%s%s\r\n",
-		     resp->status, reason(resp->status), resp->body_len,
-		     resp->content_type ? "Content-Type: " : "",
-		     resp->content_type ? resp->content_type : "",
-		     resp->content_type ? "\r\n" : "",
-		     resp->allow ? "Allow: " : "",
-		     resp->allow ? resp->allow : "",
-		     resp->allow ? "\r\n" : "",
-		     resp->location ? "Location: " : "",
-		     resp->location ? resp->location : "",
-		     resp->location ? "\r\n" : "",
-		     resp->status == 401 ? "WWW-Authenticate: Bearer\r\n" : "");
-	if (n < 0 || (size_t)n >= sizeof(head))
+	fal_strbuf_put(&b, "Status: ");
+	fal_strbuf_num(&b, resp->status);
+	fal_strbuf_put(&b, " ");
+	fal_strbuf_put(&b, reason(resp->status));
+	fal_strbuf_put(&b, "\r\nContent-Length: ");
+	fal_strbuf_num(&b, (long long)resp->body_len);
+	fal_strbuf_put(&b, "\r\n");
+	put_header(&b, "Content-Type", resp->content_type);
+	put_header(&b, "Allow", resp->allow);
+	put_header(&b, "Location", resp->location);
+	if (resp->status == 401)
+		fal_strbuf_put(&b, "WWW-Authenticate: Bearer\r\n");
+	fal_strbuf_put(&b, "\r\n");
+	if (b.overflow)
 		return;
-	if (io->write(io->ctx, head, (size_t)n) != 0)
+	if (io->write(io->ctx, head, b.len) != 0)
 		return;
 	if (!head_only && resp->body_len > 0)
 		io->write(io->ctx, resp->body, resp->body_len);

@@ -32,6 +32,8 @@ struct fal_http_req {
 	size_t body_len;
 	const char *user;            /* Basic auth when non-NULL */
 	const char *password;
+	bool no_header_fields;       /* the caller reads none: resp->headers
+					stays NULL (saves copying them) */
 };
 
 struct fal_http_resp {

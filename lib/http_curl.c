@@ -22,11 +22,25 @@
 /* Cap on the header block kept from an answer. */
 #define HEADERS_MAX (64 * 1024)
 
+/*
+ * The header list of the last call, kept for the next one when it sends
+ * the same headers with the same credentials (every call to one vendor
+ * does): building it cost a dozen allocations and a base64 encoding.
+ */
+struct kept_headers {
+	struct curl_slist *list;  /* NULL: none kept */
+	size_t n_req;             /* req->headers at the head of list */
+	char *user;               /* copies of the credentials, or NULL */
+	char *password;
+	bool blank_type;          /* "Content-Type:" ends list */
+};
+
 struct curl_transport {
 	CURL *curl;
 	const struct fal_config *cfg;
 	CURLU *url;       /* url_text, parsed: see use_url() */
 	char *url_text;
+	struct kept_headers kept;
 	char errbuf[CURL_ERROR_SIZE];
 };
 
@@ -240,6 +254,92 @@ header_list(const struct fal_http_req *req, bool has_body)
 fail:
 	free_headers(list);
 	return NULL;
+}
+
+/* Frees a copy of a secret, wiping it first. */
+static void
+free_secret(char *s)
+{
+	if (s != NULL)
+		OPENSSL_cleanse(s, strlen(s));
+	free(s);
+}
+
+/* Drops the kept header list. */
+static void
+kept_drop(struct kept_headers *k)
+{
+	free_headers(k->list);
+	free_secret(k->user);
+	free_secret(k->password);
+	memset(k, 0, sizeof(*k));
+}
+
+/* Whether a and b are the same string, or both NULL. */
+static bool
+same_string(const char *a, const char *b)
+{
+	return a == NULL ? b == NULL : b != NULL && strcmp(a, b) == 0;
+}
+
+/* Whether k's list is the one header_list(req, has_body) would build. */
+static bool
+kept_fits(const struct kept_headers *k, const struct fal_http_req *req,
+	  bool has_body)
+{
+	const struct curl_slist *l = k->list;
+	const char *const *h;
+	size_t n = 0;
+
+	if (l == NULL || !same_string(k->user, req->user) ||
+	    (req->user != NULL &&
+	     !same_string(k->password,
+			  req->password != NULL ? req->password : "")) ||
+	    k->blank_type != (has_body &&
+			      !has_header(req->headers, "Content-Type")))
+		return false;
+	for (h = req->headers; h != NULL && *h != NULL; h++, n++, l = l->next)
+		if (n >= k->n_req || strcmp(l->data, *h) != 0)
+			return false;
+	return n == k->n_req;
+}
+
+/* Keeps list, built by header_list(req, has_body); false out of memory. */
+static bool
+kept_set(struct kept_headers *k, struct curl_slist *list,
+	 const struct fal_http_req *req, bool has_body)
+{
+	const char *const *h;
+
+	kept_drop(k);
+	k->list = list;
+	for (h = req->headers; h != NULL && *h != NULL; h++)
+		k->n_req++;
+	k->blank_type = has_body && !has_header(req->headers, "Content-Type");
+	if (req->user == NULL)
+		return true;
+	k->user = strdup(req->user);
+	k->password = strdup(req->password != NULL ? req->password : "");
+	if (k->user == NULL || k->password == NULL) {
+		kept_drop(k);
+		return false;
+	}
+	return true;
+}
+
+/* The header list for req: the kept one, or a new one kept; NULL (OOM). */
+static struct curl_slist *
+headers_for(struct kept_headers *k, const struct fal_http_req *req,
+	    bool has_body)
+{
+	struct curl_slist *list;
+
+	if (kept_fits(k, req, has_body))
+		return k->list;
+	if ((list = header_list(req, has_body)) == NULL ||
+	    !kept_set(k, list, req, has_body))
+		return NULL;
+	return list;
 }
 
 /*
@@ -477,7 +577,7 @@ curl_perform(void *ctx, const struct fal_http_req *req, long timeout_ms,
 	if (use_url(http, req->url) < 0)
 		return fal_error_set(err, FAL_ERR_CONNECTION_FAILED,
 				     "URL not usable by curl");
-	headers = header_list(req, set_method(http->curl, req));
+	headers = headers_for(&http->kept, req, set_method(http->curl, req));
 	if (headers == NULL)
 		return fal_error_set(err, FAL_ERR_INTERNAL, "out of memory");
 	set_call_options(http, headers, &body, &hdrs);
@@ -491,16 +591,16 @@ curl_perform(void *ctx, const struct fal_http_req *req, long timeout_ms,
 	resp->retry_after_ms = retry_after_ms(http->curl);
 	resp->body_len = body.len;
 	resp->body = buf_take(&body);
-	resp->headers = header_fields(http->curl);
-	if (resp->body == NULL || resp->headers == NULL) {
+	resp->headers = req->no_header_fields ? NULL
+					      : header_fields(http->curl);
+	if (resp->body == NULL ||
+	    (resp->headers == NULL && !req->no_header_fields)) {
 		rc = fal_error_set(err, FAL_ERR_INTERNAL, "out of memory");
 		goto out;
 	}
 	rc = FAL_OK;
 out:
-	/* The handle keeps its pointer to the list until the next call. */
-	curl_easy_setopt(http->curl, CURLOPT_HTTPHEADER, NULL);
-	free_headers(headers);
+	/* The list stays kept (http->kept) until another replaces it. */
 	free(body.data);
 	return rc;
 }
@@ -511,6 +611,7 @@ transport_free(void *ctx)
 	struct curl_transport *http = ctx;
 
 	curl_easy_cleanup(http->curl);
+	kept_drop(&http->kept);
 	curl_url_cleanup(http->url);
 	free(http->url_text);
 	free(http);

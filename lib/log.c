@@ -10,17 +10,33 @@
 
 #include <cjson/cJSON.h>
 
+#include "strbuf.h"
+
 #define LINE_MAX_LEN 2048
 
-/* "2026-11-27T01:02:03Z" into buf. */
+/*
+ * "2026-11-27T01:02:03Z" into buf.  Each thread formats a second once:
+ * a worker logs many requests a second, and gmtime_r and strftime cost
+ * more than the rest of the line.
+ */
 static void
 timestamp(char *buf, size_t len)
 {
+	static _Thread_local time_t last = (time_t)-1;
+	static _Thread_local char text[32];
 	struct tm tm;
 	time_t now = time(NULL);
+	size_t n;
 
-	gmtime_r(&now, &tm);
-	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (now != last || text[0] == '\0') {
+		text[0] = '\0';
+		if (gmtime_r(&now, &tm) != NULL &&
+		    strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%SZ", &tm) > 0)
+			last = now;
+	}
+	n = strlen(text) < len ? strlen(text) : len - 1;
+	memcpy(buf, text, n);
+	buf[n] = '\0';
 }
 
 /* Writes line (newline appended) with one write(2). */
@@ -60,7 +76,7 @@ fal_log_request(enum fal_log_format fmt, const struct fal_log_entry *e)
 {
 	const char *mac = e->mac != NULL ? e->mac : "";
 	char ts[32], m[16], line[LINE_MAX_LEN];
-	int n;
+	struct fal_strbuf b;
 
 	timestamp(ts, sizeof(ts));
 	sanitize(e->method, m, sizeof(m));
@@ -87,13 +103,21 @@ fal_log_request(enum fal_log_format fmt, const struct fal_log_entry *e)
 		emit_json(o);
 		return;
 	}
-	n = snprintf(line, sizeof(line),
-		     "%s method=%s provider=%s mac=%s status=%d code=%s vendor_ms=%ld",
-		     ts, m, e->provider ? e->provider : "-",
-		     mac[0] ? mac : "-", e->status,
-		     fal_err_code(e->err), e->vendor_ms);
-	if (n > 0)
-		emit(line, (size_t)n);
+	b = fal_strbuf_init(line, sizeof(line));
+	fal_strbuf_put(&b, ts);
+	fal_strbuf_put(&b, " method=");
+	fal_strbuf_put(&b, m);
+	fal_strbuf_put(&b, " provider=");
+	fal_strbuf_put(&b, e->provider ? e->provider : "-");
+	fal_strbuf_put(&b, " mac=");
+	fal_strbuf_put(&b, mac[0] ? mac : "-");
+	fal_strbuf_put(&b, " status=");
+	fal_strbuf_num(&b, e->status);
+	fal_strbuf_put(&b, " code=");
+	fal_strbuf_put(&b, fal_err_code(e->err));
+	fal_strbuf_put(&b, " vendor_ms=");
+	fal_strbuf_num(&b, e->vendor_ms);
+	emit(line, b.len);
 }
 
 void

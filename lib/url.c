@@ -130,8 +130,9 @@ out:
 	return ok;
 }
 
-enum fal_err
-fal_url_check(const char *url)
+/* fal_url_check's verdict, without the memo. */
+static enum fal_err
+check(const char *url)
 {
 	size_t n;
 
@@ -145,6 +146,27 @@ fal_url_check(const char *url)
 	if (!host_valid(url))
 		return FAL_ERR_UNPARSABLE_URL;
 	return FAL_OK;
+}
+
+/*
+ * The last URL this thread found valid.  The phones of a site are all
+ * sent the same provisioning URL, and checking one (curl parses the
+ * host) costs more than the rest of a request's validation.
+ */
+static _Thread_local char last_valid[FAL_URL_MAX + 1];
+
+enum fal_err
+fal_url_check(const char *url)
+{
+	enum fal_err rc;
+
+	if (url != NULL && last_valid[0] != '\0' &&
+	    strcmp(url, last_valid) == 0)
+		return FAL_OK;
+	rc = check(url);
+	if (rc == FAL_OK)  /* then strlen(url) <= FAL_URL_MAX */
+		memcpy(last_valid, url, strlen(url) + 1);
+	return rc;
 }
 
 char *

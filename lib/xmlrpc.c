@@ -744,6 +744,7 @@ fal_xmlrpc_call(struct fal_http *http, const char *rpc_url,
 	req.body_len = strlen(body);
 	req.user = user;
 	req.password = password;
+	req.no_header_fields = true;  /* an answer is read from its body */
 	rc = fal_http_do(http, &req, &resp, err);
 	free(body);
 	if (rc != FAL_OK)

@@ -425,6 +425,31 @@ test_ok_answer_and_request(void **state)
 	server_free(&s);
 }
 
+/* A caller that reads no header field gets the body and no fields. */
+static void
+test_no_header_fields(void **state)
+{
+	struct fal_http_req req = {
+		.method = "POST", .body = "<x/>", .body_len = 4,
+		.no_header_fields = true,
+	};
+	struct fal_http_resp resp;
+	struct fal_error err;
+	struct server s;
+
+	(void)state;
+	server_start(&s, M_OK, 1);
+	req.url = url(&s, "/rpc");
+	assert_int_equal(do_once(&req, &resp, &err), FAL_OK);
+	server_join(&s);
+	server_free(&s);
+	assert_int_equal(resp.status, 200);
+	assert_string_equal(resp.body, "hello");
+	assert_null(resp.headers);
+	assert_int_equal(fal_http_header(&resp, "x-test", NULL, 0), -1);
+	fal_http_resp_free(&resp);
+}
+
 /* A body curl would announce with "Expect: 100-continue" goes at once. */
 static void
 test_large_post_no_expect(void **state)
@@ -560,6 +585,88 @@ test_verb_and_url_do_not_stick(void **state)
 	assert_true(strncmp(s.req[2], "GET /b HTTP/1.1\r\n", 17) == 0);
 	assert_false(req_has_name(s.req[2], "Content-Length"));
 	server_free(&s);
+}
+
+/* "Authorization: Basic base64(user:password)" into out. */
+static void
+basic_auth(char *out, size_t len, const char *user, const char *password)
+{
+	unsigned char b64[128];
+	char cred[64];
+
+	snprintf(cred, sizeof(cred), "%s:%s", user, password);
+	EVP_EncodeBlock(b64, (const unsigned char *)cred, (int)strlen(cred));
+	snprintf(out, len, "Authorization: Basic %s", b64);
+}
+
+/*
+ * A client keeps the header list of its last call for the next one with
+ * the same headers and credentials: whatever came before, each call
+ * sends its own headers and credentials, and none of the last call's.
+ */
+static void
+test_headers_do_not_stick(void **state)
+{
+	static const char *const ha[] = {
+		"Content-Type: text/xml", "X-A: 1", NULL
+	};
+	static const char *const hb[] = { "X-B: 2", NULL };
+	struct fal_http_req a1 = {
+		.method = "POST", .headers = ha, .body = "x", .body_len = 1,
+		.user = "alice", .password = "pw1"
+	};
+	struct fal_http_req a2 = a1, b = {
+		.method = "POST", .headers = hb, .body = "y", .body_len = 1,
+		.user = "bob"
+	}, anon = { .method = "GET" };
+	const struct fal_http_req *seq[] = { &a1, &a1, &a2, &b, &anon, &a1 };
+	struct fal_http_resp resp;
+	struct fal_error err;
+	struct fal_http *http = fal_http_new(&cfg);
+	struct server s1, s2;
+	char u1[128], u2[128], auth1[160], auth2[160], authb[160];
+
+	(void)state;
+	a2.password = "pw2";
+	basic_auth(auth1, sizeof(auth1), "alice", "pw1");
+	basic_auth(auth2, sizeof(auth2), "alice", "pw2");
+	basic_auth(authb, sizeof(authb), "bob", "");
+	server_start(&s1, M_KEEPALIVE, 4);
+	server_start(&s2, M_KEEPALIVE, 2);
+	snprintf(u1, sizeof(u1), "%s", url(&s1, "/"));
+	snprintf(u2, sizeof(u2), "%s", url(&s2, "/"));
+	for (size_t i = 0; i < sizeof(seq) / sizeof(*seq); i++) {
+		struct fal_http_req r = *seq[i];
+
+		r.url = i < 4 ? u1 : u2;
+		assert_int_equal(fal_http_do(http, &r, &resp, &err), FAL_OK);
+		fal_http_resp_free(&resp);
+	}
+	fal_http_free(http);
+	server_join(&s1);
+	server_join(&s2);
+	assert_int_equal(s1.nreq, 4);
+	assert_int_equal(s2.nreq, 2);
+	for (int i = 0; i < 2; i++) {
+		assert_true(req_has(s1.req[i], auth1));
+		assert_true(req_has(s1.req[i], "X-A: 1"));
+		assert_true(req_has(s1.req[i], "Content-Type: text/xml"));
+	}
+	assert_true(req_has(s1.req[2], auth2));
+	assert_false(req_has(s1.req[2], auth1));
+	assert_true(req_has(s1.req[3], authb));
+	assert_true(req_has(s1.req[3], "X-B: 2"));
+	assert_false(req_has_name(s1.req[3], "X-A"));
+	assert_false(req_has_name(s1.req[3], "Content-Type"));
+	assert_false(req_has_name(s2.req[0], "Authorization"));
+	assert_false(req_has_name(s2.req[0], "X-B"));
+	assert_true(req_has(s2.req[0], "User-Agent: " FAL_USER_AGENT));
+	assert_true(req_has(s2.req[1], auth1));
+	assert_true(req_has(s2.req[1], "X-A: 1"));
+	for (int i = 0; i < 4; i++)
+		assert_true(req_has_name(s1.req[i], "User-Agent"));
+	server_free(&s1);
+	server_free(&s2);
 }
 
 /* Two calls on one client share one TCP connection; no state leaks. */
@@ -922,6 +1029,8 @@ main(void)
 		cmocka_unit_test_setup(test_body_at_cap, setup),
 		cmocka_unit_test_setup(test_body_cut_off, setup),
 		cmocka_unit_test_setup(test_headers_of_last_answer, setup),
+		cmocka_unit_test_setup(test_headers_do_not_stick, setup),
+		cmocka_unit_test_setup(test_no_header_fields, setup),
 		cmocka_unit_test_setup(test_repeated_fields, setup),
 		cmocka_unit_test_setup(test_unreadable_answers, setup),
 		cmocka_unit_test_setup(test_headers_over_cap, setup),

@@ -219,6 +219,37 @@ expect_pct25(const char *src, const char *want)
 	assert_string_equal(fal_url_decode_pct25(in_place, in_place), want);
 }
 
+/*
+ * A thread remembers the last URL it found valid: the same URL again is
+ * valid, and any other is checked afresh, however close to it.
+ */
+static void
+test_last_valid_remembered(void **state)
+{
+	static const char good[] = "https://pbx.example.com/provisioning/";
+	char longest_plus[FAL_URL_MAX + 2];
+	char *longest = url_of_len("http://h/", FAL_URL_MAX);
+
+	(void)state;
+	OK(good);
+	OK(good);
+	UNPARSABLE("https://pbx.example.com/provisioning/ ");
+	UNPARSABLE("https://pbx.example.com/provisioning/\n");
+	UNPARSABLE("https:///provisioning/");
+	UNSUPPORTED("httpx://pbx.example.com/provisioning/");
+	OK(good);
+	UNSUPPORTED("");
+	UNSUPPORTED(NULL);
+	OK(longest);
+	OK(longest);
+	memcpy(longest_plus, longest, FAL_URL_MAX);
+	memcpy(longest_plus + FAL_URL_MAX, "a", 2);
+	UNPARSABLE(longest_plus);
+	OK(longest);
+	OK(good);
+	free(longest);
+}
+
 static void
 test_pct25_decoded(void **state)
 {
@@ -279,6 +310,7 @@ main(void)
 		cmocka_unit_test(test_brackets),
 		cmocka_unit_test(test_curl_refuses),
 		cmocka_unit_test(test_trim_slashes),
+		cmocka_unit_test(test_last_valid_remembered),
 	};
 
 	return cmocka_run_group_tests_name("url", tests, NULL, NULL);
