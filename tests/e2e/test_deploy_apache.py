@@ -2,8 +2,11 @@
 (mod_proxy_fcgi, Falconieri on --listen) and etc/apache-falconieri-cgi.conf
 (mod_cgid, the shared hosting form)."""
 
+import glob
 import os
+import pwd
 import shutil
+import time
 
 import deploy_util as du
 from harness import free_port
@@ -43,7 +46,30 @@ def apache(tmp, site, modules, procs):
                 what="apache2", extra_logs=[os.path.join(tmp, "error.log")])
     procs.append(p)
     du.wait_tcp(port, p, "apache2")
+    if "cgid" in modules:
+        wait_cgid(os.path.join(tmp, "cgid.sock"), p)
     return port
+
+
+def wait_cgid(sock, proc, timeout=15.0):
+    """Waits until mod_cgid's daemon has handed its socket (ScriptSock
+    with the pid appended) to the User.  It binds the socket as root and
+    chowns it afterwards; a request that comes in between fails with
+    "Permission denied" (CI saw one), and mod_cgid tries again only when
+    the connection was refused."""
+    uid = pwd.getpwnam("www-data").pw_uid if os.geteuid() == 0 else None
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        for path in glob.glob(glob.escape(sock) + ".*"):
+            try:
+                if uid is None or os.stat(path).st_uid == uid:
+                    return
+            except FileNotFoundError:
+                pass
+        if proc.proc.poll() is not None:
+            break
+        time.sleep(0.02)
+    raise AssertionError("mod_cgid's socket %s not ready" % sock)
 
 
 class TestApacheProxyFCGI(du.DeployTest):
