@@ -14,7 +14,7 @@
 #include "store.h"
 
 /* The schema version this program writes (table falconieri_schema). */
-#define FAL_PG_SCHEMA_VERSION 2
+#define FAL_PG_SCHEMA_VERSION 3
 
 /* Connections one handle keeps at most. */
 #define FAL_PG_POOL 4

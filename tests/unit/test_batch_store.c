@@ -496,6 +496,28 @@ test_cancel(void **state)
 			 FAL_ERR_BATCH_NOT_FOUND);
 }
 
+/*
+ * A device whose claim expired is cancelled like any pending one, and its
+ * old holder's late outcome is then not recorded (PostgreSQL finds the
+ * device by its claim alone: cancel must let go of it).
+ */
+static void
+test_cancel_expired_claim(void **state)
+{
+	struct fixture *f = *state;
+	struct fal_batch b, g;
+	struct fal_batch_job j;
+
+	create(f->s, 2, 1000, &b);
+	assert_int_equal(claim1(f->s, all, 2000, 500, &j), FAL_OK);
+	assert_int_equal(f->s->ops->cancel(f->s, b.id, 2600, &g), FAL_OK);
+	assert_int_equal(complete1(f->s, &j, &ok, 2700), FAL_OK);
+	assert_int_equal(f->s->ops->get(f->s, b.id, &g), FAL_OK);
+	assert_int_equal(g.state, FAL_BATCH_CANCELLED);
+	assert_int_equal(g.succeeded, 0);
+	assert_int_equal(g.pending, 2);
+}
+
 /* A done batch stays done when cancelled. */
 static void
 test_cancel_done(void **state)
@@ -688,8 +710,8 @@ pg_value(const char *sql, char *out, size_t len)
 
 /*
  * A version 1 database (its claim index on (seq, row)) with a batch in it
- * is upgraded at open: the version and the index change, the batch stays
- * and runs.
+ * is upgraded at open: the version and the index change, a cancelled
+ * device's stale claim goes, the batch stays and runs.
  */
 static void
 test_pg_schema_upgrade(void **state)
@@ -701,9 +723,11 @@ test_pg_schema_upgrade(void **state)
 
 	create(f->s, 2, 1000, &b);
 	fal_store_close(f->s);
+	/* Version 2 let a cancelled device keep an expired claim. */
 	pg_sql("DROP INDEX devices_claim; CREATE INDEX devices_todo ON "
 	       "devices(seq, row) WHERE state = 0; UPDATE falconieri_schema "
-	       "SET version = 1");
+	       "SET version = 1; UPDATE devices SET state = 3, claim = 'old' "
+	       "WHERE row = 2");
 	if ((f->s = fal_store_open(f->uri, err, sizeof(err))) == NULL)
 		fail_msg("%s", err);
 	pg_value("SELECT version FROM falconieri_schema", v, sizeof(v));
@@ -711,6 +735,9 @@ test_pg_schema_upgrade(void **state)
 	pg_value("SELECT string_agg(indexname, ',' ORDER BY indexname) FROM "
 		 "pg_indexes WHERE tablename = 'devices'", v, sizeof(v));
 	assert_string_equal(v, "devices_claim,devices_pkey");
+	pg_value("SELECT count(*) FROM devices WHERE claim IS NOT NULL", v,
+		 sizeof(v));
+	assert_string_equal(v, "0");
 	assert_int_equal(claim1(f->s, all, 2000, 500, &j), FAL_OK);
 	assert_int_equal(complete1(f->s, &j, &ok, 2000), FAL_OK);
 	assert_int_equal(f->s->ops->get(f->s, b.id, &g), FAL_OK);
@@ -867,6 +894,7 @@ main(void)
 		BOTH(test_retry_then_fail),
 		BOTH(test_devices_paging),
 		BOTH(test_cancel),
+		BOTH(test_cancel_expired_claim),
 		BOTH(test_cancel_done),
 		BOTH(test_pending_and_purge),
 		BOTH(test_shared_store),
