@@ -158,8 +158,9 @@ bench:
 
 # The batch benchmarks alone (bench/batch.py: store overhead, paced vendor,
 # memory; BENCH_BATCH_DEVICES and BENCH_BATCH_MEMORY_DEVICES scale it;
-# bench/batch_pg.py: one, two, three processes on one PostgreSQL,
-# BENCH_PG_DEVICES and BENCH_PG_ROUNDS).
+# bench/batch_pg.py: one, two, three processes on one PostgreSQL, then
+# one and two against a paced vendor; BENCH_PG_DEVICES, BENCH_PG_ROUNDS,
+# BENCH_PG_WORKERS, BENCH_PG_PACE_MS and BENCH_PG_PACED_DEVICES).
 bench-batch:
 	@sh scripts/deps.sh bench
 	@$(MAKE) --no-print-directory all

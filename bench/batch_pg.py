@@ -19,6 +19,11 @@ most the machine's CPUs allow for that ratio (1 / the share one process
 keeps busy) and whether a device costs more CPU with two processes than
 with one (it would if they got in each other's way in the store).
 
+Then, not for the target: one and two processes against a vendor that
+answers after BENCH_PG_PACE_MS (10) ms, BENCH_PG_PACED_DEVICES (3,000)
+devices, where a process is bounded by its calls in flight, not by the
+CPUs: what a second process adds when the machine has room for it.
+
 BENCH_PG_WORKERS sets batch_workers and batch_per_vendor (8).
 
 Usage: python3 bench/batch_pg.py BUILD.
@@ -42,6 +47,8 @@ import run as base  # noqa: E402
 DEVICES = int(os.environ.get("BENCH_PG_DEVICES", "10000"))
 ROUNDS = int(os.environ.get("BENCH_PG_ROUNDS", "3"))
 WORKERS = int(os.environ.get("BENCH_PG_WORKERS", "8"))
+PACE_S = float(os.environ.get("BENCH_PG_PACE_MS", "10")) / 1000
+PACED_DEVICES = int(os.environ.get("BENCH_PG_PACED_DEVICES", "3000"))
 URL = "https://pbx.example.com/p/"
 PG_SH = os.path.join(base.ROOT, "tests", "pg.sh")
 
@@ -96,7 +103,8 @@ class Bench:
         d = self.dir
         with open(os.path.join(d, "front.conf"), "w") as f:
             f.write(front)
-        lines = ["user root;"] if os.getuid() == 0 else []
+        lines = ["load_module %s;" % base.ECHO_MODULE]
+        lines += ["user root;"] if os.getuid() == 0 else []
         lines += ["daemon off;", "master_process on;", "worker_processes 2;",
                   "pid %s/nginx.pid;" % d, "error_log %s/error.log;" % d,
                   "events { worker_connections 4096; }", "http {",
@@ -109,7 +117,9 @@ class Bench:
                   "        keepalive_requests 100000000;",
                   "        default_type text/xml;",
                   "        location = /rpc { return 200 '%s'; }"
-                  % base.XMLRPC_OK, "    }", "}"]
+                  % base.XMLRPC_OK,
+                  "        location = /slow { echo_sleep %.3f; echo -n '%s'; }"
+                  % (PACE_S, base.XMLRPC_OK), "    }", "}"]
         conf = os.path.join(d, "nginx.conf")
         with open(conf, "w") as f:
             f.write("\n".join(lines) + "\n")
@@ -121,15 +131,16 @@ class Bench:
         for p in ("front", "vendor"):
             base.wait_port(self.port[p], self.nginx, "nginx")
 
-    def start_gateways(self, n):
-        """A fresh schema, then n processes: one FastCGI, n-1 runners."""
+    def start_gateways(self, n, path="/rpc"):
+        """A fresh schema, then n processes (one FastCGI, n-1 runners)
+        whose vendor is at path."""
         self.stop_gateways()
         self.psql("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
         conf = os.path.join(self.dir, "conf.json")
         with open(conf, "w") as f:
             json.dump({"providers": {"snom": {
                 "user": "bench", "password": "bench",
-                "rpc_url": "http://127.0.0.1:%d/rpc" % self.port["vendor"]}},
+                "rpc_url": "http://127.0.0.1:%d%s" % (self.port["vendor"], path)}},
                 "batch_store": self.uri, "batch_workers": WORKERS,
                 "batch_per_vendor": WORKERS}, f)
         for i in range(n):
@@ -167,13 +178,13 @@ class Bench:
             subprocess.run(["sh", PG_SH, "stop", self.pg_dir])
         shutil.rmtree(self.dir, ignore_errors=True)
 
-    def run_batch(self):
+    def run_batch(self, devices=DEVICES):
         """(devices per second, ms each progress GET took meanwhile, the
         share of the CPUs busy, CPU ms per device of Falconieri and of
         PostgreSQL)."""
         body = json.dumps({"action": "register", "devices": [
             {"provider": "snom", "mac": mac(i), "url": URL}
-            for i in range(1, DEVICES + 1)]})
+            for i in range(1, devices + 1)]})
         t0 = time.monotonic()
         busy0, all0 = cpu_ticks()
         fal0, pg0 = self.cpu_seconds()
@@ -195,19 +206,19 @@ class Bench:
         secs = time.monotonic() - t0
         busy1, all1 = cpu_ticks()
         fal1, pg1 = self.cpu_seconds()
-        if js["succeeded"] != DEVICES:
+        if js["succeeded"] != devices:
             sys.exit("bench: batch %s: %r" % (bid, js))
-        return (DEVICES / secs, gets, (busy1 - busy0) / max(1, all1 - all0),
-                (fal1 - fal0) * 1000 / DEVICES, (pg1 - pg0) * 1000 / DEVICES)
+        return (devices / secs, gets, (busy1 - busy0) / max(1, all1 - all0),
+                (fal1 - fal0) * 1000 / devices, (pg1 - pg0) * 1000 / devices)
 
-    def rate(self, n):
+    def rate(self, n, path="/rpc", devices=DEVICES):
         """(median devices per second, every round's, GET latencies, median
         CPU busy share, median CPU ms per device of Falconieri and of
         PostgreSQL)."""
-        self.start_gateways(n)
+        self.start_gateways(n, path)
         rates, gets, cpus, fal, pg = [], [], [], [], []
         for _ in range(ROUNDS):
-            r, g, c, f, p = self.run_batch()
+            r, g, c, f, p = self.run_batch(devices)
             rates.append(r)
             gets += g
             cpus.append(c)
@@ -227,6 +238,7 @@ def main():
         b.start_nginx()
         for n in (1, 2, 3):
             res[n] = b.rate(n)
+        paced = {n: b.rate(n, "/slow", PACED_DEVICES) for n in (1, 2)}
     finally:
         b.stop()
     print("PostgreSQL batch benchmark (%s, %d CPUs, %s): %d devices, "
@@ -250,6 +262,15 @@ def main():
     print("  the CPUs allow two / one <= 1 / %.2f = %.2f here; Falconieri "
           "+ PostgreSQL CPU per device: %.2f ms with one, %.2f ms with two"
           % (res[1][3], 1 / max(res[1][3], 0.01), cost[0], cost[1]))
+    # Not the target's figure: what a second process adds where the CPUs
+    # are not the limit (each process is: its calls in flight / the pace).
+    bound = WORKERS / PACE_S
+    print("  paced vendor (%.0f ms, %d devices; a process can make at most "
+          "%.0f calls/s): one %.0f devices/s (CPUs %.0f %% busy), two %.0f "
+          "(%.0f %%): two / one %.2f" % (
+              PACE_S * 1000, PACED_DEVICES, bound, paced[1][0],
+              paced[1][3] * 100, paced[2][0], paced[2][3] * 100,
+              paced[2][0] / paced[1][0]))
 
 
 if __name__ == "__main__":
