@@ -836,6 +836,96 @@ test_pg_restart_and_down(void **state)
 	assert_int_equal(g.total, 3);
 }
 
+
+/* --- review s6: tests that show defects --- */
+
+/* Counts listed rows; at row 1000 kills the listing's connection. */
+static int
+count_and_kill(void *ctx, const struct fal_batch_device *d)
+{
+	long *n = ctx;
+
+	if (++*n == 1000 && d->row == 1000)
+		pg_sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+		       "WHERE application_name = 'falconieri' AND state LIKE "
+		       "'idle in transaction%'");
+	return 0;
+}
+
+/*
+ * A connection lost between two chunks of a listing: fal_pg_run runs
+ * devices_fn again from the start, and the rows already handed to the
+ * callback (written into the answer) are handed again.
+ */
+static void
+test_pg_devices_reconnect_no_dup(void **state)
+{
+	struct fixture *f = *state;
+	struct fal_batch b;
+	struct fal_device_query q = { .state = -1 };
+	long n = 0;
+	enum fal_err rc;
+
+	create(f->s, 1500, 1000, &b);
+	rc = f->s->ops->devices(f->s, b.id, &q, count_and_kill, &n);
+	/* Either the listing fails, or each row comes once. */
+	if (rc == FAL_OK)
+		assert_int_equal(n, 1500);
+}
+
+/*
+ * A device claimed when its batch is cancelled, whose outcome never comes
+ * (its runner died, dropped it from its queue, or could not commit):
+ * once its claim expired it is never to be sent, yet it stays state 0
+ * for ever, counted by pending() (falconieri_batch_pending) and kept in
+ * the claim index.
+ */
+static void
+test_cancel_claimed_then_lost(void **state)
+{
+	struct fixture *f = *state;
+	struct fal_batch b, g;
+	struct fal_batch_job j, none;
+	long counts[FAL_PROVIDER__MAX];
+
+	create(f->s, 1, 1000, &b);
+	assert_int_equal(claim1(f->s, all, 2000, 500, &j), FAL_OK);
+	assert_int_equal(f->s->ops->cancel(f->s, b.id, 2100, &g), FAL_OK);
+	assert_int_equal(claim1(f->s, all, 9000, 500, &none),
+			 FAL_ERR_NOT_FOUND);
+	assert_int_equal(f->s->ops->pending(f->s, counts), FAL_OK);
+	assert_int_equal(counts[FAL_SNOM], 0);
+}
+
+/*
+ * An outcome whose text is not valid UTF-8 (call.c cuts a 2,048-byte
+ * lookup URL with snprintf, maybe inside a character): SQLite stores it;
+ * PostgreSQL refuses the whole JSON array, so every outcome of the group
+ * is lost and retried for ever.
+ */
+static void
+test_complete_bad_utf8(void **state)
+{
+	struct fixture *f = *state;
+	struct fal_batch b, g;
+	struct fal_batch_job j[2];
+	struct fal_batch_outcome o[2];
+	int room[FAL_PROVIDER__MAX] = { [FAL_SNOM] = 2 };
+	size_t n = 0;
+
+	create(f->s, 2, 1000, &b);
+	assert_int_equal(f->s->ops->claim(f->s, room, 2, 2000, 500, j, &n),
+			 FAL_OK);
+	assert_int_equal(n, 2);
+	o[0] = (struct fal_batch_outcome){ &j[0], ok };
+	o[1] = (struct fal_batch_outcome){ &j[1], ok };
+	o[1].result.lookup_state = "registered";
+	o[1].result.lookup_url = "https://pbx/\xc3";
+	assert_int_equal(f->s->ops->complete(f->s, o, 2, 2100), FAL_OK);
+	assert_int_equal(f->s->ops->get(f->s, b.id, &g), FAL_OK);
+	assert_int_equal(g.succeeded, 2);
+}
+
 /* A free TCP port on 127.0.0.1. */
 static int
 free_port(void)
@@ -905,6 +995,9 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_pg_schema_race, setup_pg, teardown),
 		cmocka_unit_test_setup_teardown(test_pg_restart_and_down, setup_pg, teardown),
 		cmocka_unit_test(test_open_errors),
+		cmocka_unit_test_setup_teardown(test_pg_devices_reconnect_no_dup, setup_pg, teardown),
+		BOTH(test_cancel_claimed_then_lost),
+		BOTH(test_complete_bad_utf8),
 	};
 	char cmd[300];
 	int rc;
