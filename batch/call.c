@@ -9,6 +9,7 @@
 #include "../lib/mac.h"
 #include "../lib/metrics.h"
 #include "../lib/url.h"
+#include "../lib/utf8.h"
 #include "../providers/table.h"
 
 static void *
@@ -66,9 +67,13 @@ keep_outcome(const struct fal_provider *p, enum fal_action action,
 	if (o->err.code != FAL_OK || action != FAL_ACTION_LOOKUP)
 		return;
 	out->lookup_state = fal_lookup_state_word(o->lookup_state);
-	/* NULL unless registered (SPEC §1.8's rule, in fal_device_do). */
-	snprintf(out->lookup_url, sizeof(out->lookup_url), "%s",
-		 o->lookup_url != NULL ? o->lookup_url : "");
+	/* NULL unless registered (SPEC §1.8's rule, in fal_device_do); cut
+	 * between characters, so that the stores get valid UTF-8. */
+	if (o->lookup_url != NULL)
+		fal_utf8_copy(out->lookup_url, sizeof(out->lookup_url),
+			      o->lookup_url, strlen(o->lookup_url));
+	else
+		out->lookup_url[0] = '\0';
 }
 
 /*

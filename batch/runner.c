@@ -18,9 +18,12 @@
  * claimed when a call ends.
  *
  * Claimed devices wait in a queue: at most 2 x batch_per_vendor of a
- * provider held and batch_workers queued in all; one queued for over half
- * its claim is dropped (left to expire and be claimed again), so a live
- * runner never calls a device whose claim another may have taken.
+ * provider held and batch_workers queued in all.  One queued so long that
+ * its call could outlast its claim is dropped (left to expire and be
+ * claimed again), so a live runner never calls a device whose claim
+ * another may have taken.  A sync also asks the store whether the queued
+ * devices' batches were cancelled, and drops those devices: a cancelled
+ * batch's pending devices are never sent (SPEC §6.4), even once claimed.
  *
  * The lock guards the queues and counts below; vendor calls and store
  * transactions happen outside it.
@@ -45,6 +48,9 @@
 
 /* How long an outcome waits for others to share its commit. */
 #define GROUP_MS 1
+
+/* How many of the queued devices' batches a sync checks for a cancel. */
+#define CHECK_BATCHES 4
 
 /* A claimed device waiting for a thread, and when it was claimed. */
 struct queued {
@@ -241,13 +247,77 @@ sync_due(const struct fal_runner *r)
  * the threads whose outcomes it committed (called with the lock, which it
  * lets go meanwhile).  How many devices it claimed.
  */
+/*
+ * The batches of the queued devices (called with the lock), at most
+ * CHECK_BATCHES of them (the queue holds batch_workers devices at most,
+ * mostly of one batch); how many.
+ */
+static size_t
+queued_batches(const struct fal_runner *r, char ids[][17])
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < r->n_ready && n < CHECK_BATCHES; i++) {
+		size_t k = 0;
+
+		while (k < n && strcmp(ids[k], r->ready[i].job.batch) != 0)
+			k++;
+		if (k == n)
+			memcpy(ids[n++], r->ready[i].job.batch, 17);
+	}
+	return n;
+}
+
+/* Which of the n batches the store says are cancelled: bit k for ids[k]. */
+static unsigned
+cancelled_batches(struct fal_store *s, char ids[][17], size_t n)
+{
+	struct fal_batch b;
+	unsigned bits = 0;
+
+	for (size_t k = 0; k < n; k++)
+		if (s->ops->get(s, ids[k], &b) == FAL_OK &&
+		    b.state == FAL_BATCH_CANCELLED)
+			bits |= 1u << k;
+	return bits;
+}
+
+/*
+ * Drops the queued devices of the batches bits names (called with the
+ * lock).  They keep their claim and state: claims pass over a cancelled
+ * batch, so nobody sends them.
+ */
+static void
+drop_cancelled(struct fal_runner *r, char ids[][17], size_t n,
+	       unsigned bits)
+{
+	size_t i = 0, k;
+
+	while (bits != 0 && i < r->n_ready) {
+		struct queued *q = &r->ready[i];
+
+		for (k = 0; k < n && strcmp(ids[k], q->job.batch) != 0; k++)
+			;
+		if (k == n || !(bits & (1u << k))) {
+			i++;
+			continue;
+		}
+		r->held[q->job.provider]--;
+		memmove(q, q + 1, (--r->n_ready - i) * sizeof(*q));
+	}
+}
+
 static size_t
 sync_store(struct fal_runner *r)
 {
-	size_t n = r->todo.n, max = 0, got = 0;
+	size_t n = r->todo.n, max = 0, got = 0, n_ids;
 	int room[FAL_PROVIDER__MAX];
+	char ids[CHECK_BATCHES][17];
 	enum fal_err rc;
-	long long now;
+	unsigned cancelled;
+	/* Read before the claim's: a claim lasts from the store's clock
+	 * read in sync_once, so the queue counts its wait from earlier. */
+	long long now = fal_clock_ms();
 	bool claim;
 
 	r->syncing = true;
@@ -257,10 +327,11 @@ sync_store(struct fal_runner *r)
 	claim = claim_room(r, n, room, &max);
 	if (claim)
 		r->poked = false;
+	n_ids = queued_batches(r, ids);
 	pthread_mutex_unlock(&r->lock);
 	rc = sync_tries(r, n, claim ? room : NULL, max, &got);
+	cancelled = cancelled_batches(r->store, ids, n_ids);
 	pthread_mutex_lock(&r->lock);
-	now = fal_clock_ms();
 	for (size_t i = 0; i < n; i++) {
 		r->held[r->committing.o[i].job->provider]--;
 		r->in_flight[r->committing.o[i].job->provider]--;
@@ -271,6 +342,8 @@ sync_store(struct fal_runner *r)
 		r->held[r->claimed[i].provider]++;
 		r->ready[r->n_ready++] = (struct queued){ r->claimed[i], now };
 	}
+	drop_cancelled(r, ids, n_ids, cancelled);
+	now = fal_clock_ms();
 	/* None found: nothing is due yet, look again later. */
 	if (claim)
 		r->claim_at = now + (rc == FAL_OK && got > 0 ? 0 : r->conf.idle_ms);
@@ -284,14 +357,29 @@ sync_store(struct fal_runner *r)
 }
 
 /*
+ * How long a claimed device may wait for a slot: half of what its claim
+ * leaves over the longest call (the other half covers the sync and the
+ * clocks of other hosts, which judge the claim's expiry); half the claim
+ * when the call's length is not known.
+ */
+static long
+max_wait_ms(const struct fal_runner_conf *c)
+{
+	long spare = c->claim_ms - c->call_ms;
+
+	return c->call_ms > 0 && spare > 0 ? spare / 2 : c->claim_ms / 2;
+}
+
+/*
  * Takes the first queued device whose provider has a free slot into job
- * (called with the lock); false when there is none.  A device queued for
- * over half its claim is dropped: another runner may take it soon.
+ * (called with the lock); false when there is none.  A device queued
+ * longer than max_wait_ms is dropped: another runner may take it while
+ * its call runs.
  */
 static bool
 take_ready(struct fal_runner *r, struct fal_batch_job *job)
 {
-	long long stale = fal_clock_ms() - r->conf.claim_ms / 2;
+	long long stale = fal_clock_ms() - max_wait_ms(&r->conf);
 
 	for (size_t i = 0; i < r->n_ready; i++) {
 		struct queued *q = &r->ready[i];

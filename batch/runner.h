@@ -24,6 +24,7 @@ struct fal_runner_conf {
 	int attempts;       /* attempts in all per device (batch_attempts) */
 	long retry_ms;      /* first backoff (batch_retry_ms) */
 	long claim_ms;      /* how long a claim lasts: timeout_ms + 30 s */
+	long call_ms;       /* the longest one call may take: timeout_ms */
 	long keep_days;     /* finished batches kept (batch_keep_days) */
 	long idle_ms;       /* how often an idle runner looks for work */
 	enum fal_log_format log_format;

@@ -34,6 +34,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "../lib/utf8.h"
 #include "../providers/table.h"
 #include "pg_pool.h"
 
@@ -84,8 +85,7 @@ static const char *const migrations[FAL_PG_SCHEMA_VERSION] = {
 	"WHERE state = 0;",
 	/* Only a pending device holds a claim (cancel now lets go of an
 	 * expired one): complete_sql finds a device by its claim alone. */
-	"UPDATE devices SET claim = NULL WHERE state <> 0 AND claim IS NOT "
-	"NULL;",
+	"UPDATE devices SET claim = NULL WHERE claim IS NOT NULL AND state > 0",
 };
 
 #define BATCH_COLS "id, action, state, total, pending, succeeded, failed, " \
@@ -407,15 +407,17 @@ devices_fn(PGconn *c, void *arg, bool *unsure)
 	long long seq;
 	enum fal_err rc;
 
-	(void)unsure;
-	/* One snapshot: the batch and its devices as of one moment. */
+	/* One snapshot: the batch and its devices as of one moment.  Once
+	 * a chunk has gone to the callback (into the answer), a lost
+	 * connection must fail the listing: run again, it would repeat
+	 * those rows. */
 	rc = fal_pg_cmd(c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
 			NULL, NULL);
 	if (rc != FAL_OK)
 		return rc;
 	rc = load_batch(c, a->id, NULL, &seq);
 	while (rc == FAL_OK && list_chunk(c, seq, a, &after, &left, &rc))
-		;
+		*unsure = true;
 	fal_pg_cmd(c, "COMMIT", NULL, NULL);
 	return rc;
 }
@@ -620,7 +622,7 @@ claim_fn(PGconn *c, void *arg, bool *unsure)
 {
 	struct claim_args *a = arg;
 	struct fal_pg_params p = { 0 };
-	char names[128], rooms[64];
+	char names[256], rooms[256];
 	PGresult *r;
 	enum fal_err rc;
 
@@ -661,12 +663,26 @@ pg_claim(struct fal_store *s, const int room[FAL_PROVIDER__MAX], size_t max,
 	return rc == FAL_OK && *n == 0 ? FAL_ERR_NOT_FOUND : rc;
 }
 
-/* Adds key: s to obj unless s is NULL or "" (SQL NULL then). */
+/*
+ * Adds key: s to obj unless s is NULL or "" (SQL NULL then), as valid
+ * UTF-8: the server refuses the whole array for one bad byte (a vendor's
+ * text), and every outcome of the group would be lost with it.
+ */
 static bool
 add_opt(cJSON *obj, const char *key, const char *s)
 {
-	return s == NULL || s[0] == '\0' ||
-	       cJSON_AddStringToObject(obj, key, s) != NULL;
+	size_t n = s != NULL ? strlen(s) : 0;
+	char *clean;
+	bool ok;
+
+	if (n == 0)
+		return true;
+	if ((clean = malloc(n + 1)) == NULL)
+		return false;
+	fal_utf8_copy(clean, n + 1, s, n);
+	ok = cJSON_AddStringToObject(obj, key, clean) != NULL;
+	free(clean);
+	return ok;
 }
 
 /* Adds key: n as a string (exact, whatever its size). */
@@ -762,8 +778,11 @@ pending_fn(PGconn *c, void *arg, bool *unsure)
 	enum fal_err rc;
 
 	(void)unsure;
-	rc = fal_pg_exec(c, "SELECT provider, COUNT(*) FROM devices WHERE "
-			 "state = 0 GROUP BY provider", NULL, &r);
+	/* Not those of a cancelled batch (see the SQLite store's). */
+	rc = fal_pg_exec(c, "SELECT d.provider, COUNT(*) FROM devices d JOIN "
+			 "batches b ON b.seq = d.seq WHERE d.state = 0 AND "
+			 "b.state IN ('queued', 'running') GROUP BY d.provider",
+			 NULL, &r);
 	if (rc != FAL_OK)
 		return rc;
 	for (int i = 0; i < PQntuples(r); i++) {

@@ -106,8 +106,11 @@ static const char *const sql_of[Q__MAX] = {
 		"'cancelled' THEN 3 ELSE 0 END WHERE seq = ?4 AND row = ?5 AND "
 		"claim = ?6 AND state = 0",
 	[Q_TOUCH] = "UPDATE batches SET updated = ?1 WHERE seq = ?2",
-	[Q_PENDING] = "SELECT provider, COUNT(*) FROM devices WHERE state = 0 "
-		"GROUP BY provider",
+	/* Not those of a cancelled batch: a device claimed when its batch
+	 * was cancelled and never recorded keeps state 0, never to be sent. */
+	[Q_PENDING] = "SELECT d.provider, COUNT(*) FROM devices d JOIN batches "
+		"b ON b.seq = d.seq WHERE d.state = 0 AND b.state IN ('queued', "
+		"'running') GROUP BY d.provider",
 	[Q_PURGE_DEVICES] = "DELETE FROM devices WHERE seq IN (SELECT seq FROM "
 		"batches WHERE finished < ?1)",
 	[Q_PURGE_BATCHES] = "DELETE FROM batches WHERE finished < ?1",

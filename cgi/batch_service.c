@@ -32,6 +32,7 @@ start_runner(struct fal_batch_service *s, const struct fal_config *cfg)
 		.attempts = (int)cfg->batch_attempts,
 		.retry_ms = cfg->batch_retry_ms,
 		.claim_ms = cfg->timeout_ms + CLAIM_MARGIN_MS,
+		.call_ms = cfg->timeout_ms,
 		.keep_days = cfg->batch_keep_days,
 		.idle_ms = 250,
 		.log_format = cfg->log_format,

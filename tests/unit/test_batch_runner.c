@@ -1,7 +1,8 @@
 /*
  * test_batch_runner.c - batch/runner.c with a scripted vendor: every
  * device called and recorded once, the per-vendor cap held, passing
- * failures retried with backoff and Retry-After, refusals final at once.
+ * failures retried with backoff and Retry-After, refusals final at once,
+ * queued devices of a cancelled batch never sent.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -260,6 +261,52 @@ test_retry_after_honoured(void **state)
 	assert_true(v.last_ms[3] - v.first_ms[3] >= 400);
 }
 
+/*
+ * A cancel while every slot is busy and devices wait in the queue,
+ * claimed: the calls in flight finish and are recorded, the queued
+ * devices are never sent (SPEC §6.4).
+ */
+static void
+test_cancel_drops_queued(void **state)
+{
+	struct fixture *f = *state;
+	struct fal_runner_calls calls = { .attempt = attempt };
+	struct fal_runner *r;
+	struct fal_batch b, g;
+	long long cancelled_ms;
+	int started = 0;
+
+	v.delay_us = 600000;
+	create(f, &b);
+	assert_non_null(r = fal_runner_start(f->s, &f->conf, &calls));
+	fal_runner_wake(r);
+	/* Two slots a provider: four calls in flight, more queued. */
+	for (int i = 0; i < 400 && started < 4; i++) {
+		usleep(5000);
+		started = 0;
+		for (int row = 1; row <= N; row++)
+			started += atomic_load(&v.calls[row]);
+	}
+	assert_true(started >= 4);
+	usleep(50000);
+	assert_int_equal(f->s->ops->cancel(f->s, b.id, fal_store_now_ms(), &g),
+			 FAL_OK);
+	cancelled_ms = now_ms();
+	usleep(1200000);
+	fal_runner_stop(r);
+	started = 0;
+	for (int row = 1; row <= N; row++) {
+		if (atomic_load(&v.calls[row]) == 0)
+			continue;
+		started++;
+		assert_true(v.first_ms[row] < cancelled_ms);
+	}
+	assert_int_equal(f->s->ops->get(f->s, b.id, &g), FAL_OK);
+	assert_int_equal(g.state, FAL_BATCH_CANCELLED);
+	assert_int_equal(g.succeeded, started);
+	assert_true(started < N);
+}
+
 int
 main(void)
 {
@@ -267,6 +314,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_every_device_once_within_cap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_retries_and_final_refusals, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_retry_after_honoured, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cancel_drops_queued, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

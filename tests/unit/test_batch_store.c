@@ -837,8 +837,6 @@ test_pg_restart_and_down(void **state)
 }
 
 
-/* --- review s6: tests that show defects --- */
-
 /* Counts listed rows; at row 1000 kills the listing's connection. */
 static int
 count_and_kill(void *ctx, const struct fal_batch_device *d)
@@ -853,9 +851,9 @@ count_and_kill(void *ctx, const struct fal_batch_device *d)
 }
 
 /*
- * A connection lost between two chunks of a listing: fal_pg_run runs
- * devices_fn again from the start, and the rows already handed to the
- * callback (written into the answer) are handed again.
+ * A connection lost between two chunks of a listing: the rows already
+ * handed to the callback (written into the answer) are not handed again;
+ * the listing fails instead of being run again from the start.
  */
 static void
 test_pg_devices_reconnect_no_dup(void **state)
@@ -875,10 +873,9 @@ test_pg_devices_reconnect_no_dup(void **state)
 
 /*
  * A device claimed when its batch is cancelled, whose outcome never comes
- * (its runner died, dropped it from its queue, or could not commit):
- * once its claim expired it is never to be sent, yet it stays state 0
- * for ever, counted by pending() (falconieri_batch_pending) and kept in
- * the claim index.
+ * (its runner died, dropped it from its queue, or could not commit): it
+ * is never sent, and pending() (falconieri_batch_pending) does not count
+ * it.
  */
 static void
 test_cancel_claimed_then_lost(void **state)
@@ -898,10 +895,8 @@ test_cancel_claimed_then_lost(void **state)
 }
 
 /*
- * An outcome whose text is not valid UTF-8 (call.c cuts a 2,048-byte
- * lookup URL with snprintf, maybe inside a character): SQLite stores it;
- * PostgreSQL refuses the whole JSON array, so every outcome of the group
- * is lost and retried for ever.
+ * An outcome whose text is not valid UTF-8 (a vendor's) is recorded with
+ * the others of its group: PostgreSQL would refuse the whole JSON array.
  */
 static void
 test_complete_bad_utf8(void **state)
