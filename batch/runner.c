@@ -21,9 +21,10 @@
  * provider held and batch_workers queued in all.  One queued so long that
  * its call could outlast its claim is dropped (left to expire and be
  * claimed again), so a live runner never calls a device whose claim
- * another may have taken.  A sync also asks the store whether the queued
- * devices' batches were cancelled, and drops those devices: a cancelled
- * batch's pending devices are never sent (SPEC §6.4), even once claimed.
+ * another may have taken.  A sync also asks the store whether the batches
+ * of devices queued over CHECK_AFTER_MS were cancelled, and drops those
+ * devices: a cancelled batch's pending devices are never sent (SPEC
+ * §6.4), even once claimed.
  *
  * The lock guards the queues and counts below; vendor calls and store
  * transactions happen outside it.
@@ -51,6 +52,13 @@
 
 /* How many of the queued devices' batches a sync checks for a cancel. */
 #define CHECK_BATCHES 4
+
+/*
+ * A device queued longer than this is checked for a cancel: one taken
+ * sooner counts as in flight from its claim.  With a fast vendor the
+ * queue empties within milliseconds and no sync pays for a check.
+ */
+#define CHECK_AFTER_MS 100
 
 /* A claimed device waiting for a thread, and when it was claimed. */
 struct queued {
@@ -248,18 +256,21 @@ sync_due(const struct fal_runner *r)
  * lets go meanwhile).  How many devices it claimed.
  */
 /*
- * The batches of the queued devices (called with the lock), at most
- * CHECK_BATCHES of them (the queue holds batch_workers devices at most,
- * mostly of one batch); how many.
+ * The batches of the devices queued over CHECK_AFTER_MS (called with the
+ * lock), at most CHECK_BATCHES of them (the queue holds batch_workers
+ * devices at most, mostly of one batch); how many.
  */
 static size_t
 queued_batches(const struct fal_runner *r, char ids[][17])
 {
+	long long old = fal_clock_ms() - CHECK_AFTER_MS;
 	size_t n = 0;
 
 	for (size_t i = 0; i < r->n_ready && n < CHECK_BATCHES; i++) {
 		size_t k = 0;
 
+		if (r->ready[i].claimed_ms > old)
+			continue;
 		while (k < n && strcmp(ids[k], r->ready[i].job.batch) != 0)
 			k++;
 		if (k == n)
