@@ -362,8 +362,10 @@ sq_create(struct fal_store *h, enum fal_batch_action a,
 	if (fal_store_new_id(id) != 0)
 		return FAL_ERR_INTERNAL;
 	pthread_mutex_lock(&s->lock);
-	exec(s, Q_SYNC_FULL);
-	if ((rc = exec(s, Q_BEGIN_IMMEDIATE)) == FAL_OK) {
+	/* Not accepted unless it will survive a power cut (as on PostgreSQL,
+	 * where a new batch commits with synchronous_commit on). */
+	if ((rc = exec(s, Q_SYNC_FULL)) == FAL_OK &&
+	    (rc = exec(s, Q_BEGIN_IMMEDIATE)) == FAL_OK) {
 		rc = insert_batch(s, id, a, n, now_ms, &seq);
 		if (rc == FAL_OK)
 			rc = insert_devices(s, seq, rows, n);
