@@ -59,6 +59,8 @@ static void
 keep_outcome(const struct fal_provider *p, enum fal_action action,
 	     const struct fal_outcome *o, struct fal_attempt *out)
 {
+	const char *url;
+
 	out->err = o->err;
 	out->retry_after_ms = o->retry_after_ms;
 	out->has_pin = o->err.code == FAL_OK && p->answers_pin && o->has_pin;
@@ -69,11 +71,9 @@ keep_outcome(const struct fal_provider *p, enum fal_action action,
 	out->lookup_state = fal_lookup_state_word(o->lookup_state);
 	/* NULL unless registered (SPEC §1.8's rule, in fal_device_do); cut
 	 * between characters, so that the stores get valid UTF-8. */
-	if (o->lookup_url != NULL)
-		fal_utf8_copy(out->lookup_url, sizeof(out->lookup_url),
-			      o->lookup_url, strlen(o->lookup_url));
-	else
-		out->lookup_url[0] = '\0';
+	url = o->lookup_url != NULL ? o->lookup_url : "";
+	fal_utf8_copy(out->lookup_url, sizeof(out->lookup_url), url,
+		      strlen(url));
 }
 
 /*

@@ -237,12 +237,6 @@ fal_pg_text(struct fal_pg_params *p, const char *s)
 	p->v[p->n++] = s;
 }
 
-void
-fal_pg_opt(struct fal_pg_params *p, const char *s)
-{
-	p->v[p->n++] = s != NULL && s[0] != '\0' ? s : NULL;
-}
-
 /* FAL_OK with r in *res (or cleared when res is NULL), else the failure. */
 static enum fal_err
 result(PGresult *r, PGresult **res)

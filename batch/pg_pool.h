@@ -73,10 +73,9 @@ struct fal_pg_params {
 	char num[FAL_PG_MAX_PARAMS][24];
 };
 
-/* Adds an integer, a string (NULL: SQL NULL), a string with "" as NULL. */
+/* Adds an integer, a string (NULL: SQL NULL). */
 void fal_pg_int(struct fal_pg_params *p, long long v);
 void fal_pg_text(struct fal_pg_params *p, const char *s);
-void fal_pg_opt(struct fal_pg_params *p, const char *s);
 
 /*
  * Runs sql with p (NULL: none, and then sql may be several statements).  FAL_OK with the result in *res (the

@@ -250,11 +250,17 @@ sync_due(const struct fal_runner *r)
 		fal_clock_ms() >= r->todo_since + GROUP_MS);
 }
 
-/*
- * Commits the queued outcomes, claims when claim_room says so, and wakes
- * the threads whose outcomes it committed (called with the lock, which it
- * lets go meanwhile).  How many devices it claimed.
- */
+/* The index of batch in ids[0..n), or n when it is not there. */
+static size_t
+batch_index(char ids[][17], size_t n, const char *batch)
+{
+	size_t k = 0;
+
+	while (k < n && strcmp(ids[k], batch) != 0)
+		k++;
+	return k;
+}
+
 /*
  * The batches of the devices queued over CHECK_AFTER_MS (called with the
  * lock), at most CHECK_BATCHES of them (the queue holds batch_workers
@@ -266,16 +272,10 @@ queued_batches(const struct fal_runner *r, char ids[][17])
 	long long old = fal_clock_ms() - CHECK_AFTER_MS;
 	size_t n = 0;
 
-	for (size_t i = 0; i < r->n_ready && n < CHECK_BATCHES; i++) {
-		size_t k = 0;
-
-		if (r->ready[i].claimed_ms > old)
-			continue;
-		while (k < n && strcmp(ids[k], r->ready[i].job.batch) != 0)
-			k++;
-		if (k == n)
+	for (size_t i = 0; i < r->n_ready && n < CHECK_BATCHES; i++)
+		if (r->ready[i].claimed_ms <= old &&
+		    batch_index(ids, n, r->ready[i].job.batch) == n)
 			memcpy(ids[n++], r->ready[i].job.batch, 17);
-	}
 	return n;
 }
 
@@ -307,9 +307,8 @@ drop_cancelled(struct fal_runner *r, char ids[][17], size_t n,
 	while (bits != 0 && i < r->n_ready) {
 		struct queued *q = &r->ready[i];
 
-		for (k = 0; k < n && strcmp(ids[k], q->job.batch) != 0; k++)
-			;
-		if (k == n || !(bits & (1u << k))) {
+		if ((k = batch_index(ids, n, q->job.batch)) == n ||
+		    !(bits & (1u << k))) {
 			i++;
 			continue;
 		}
@@ -318,6 +317,11 @@ drop_cancelled(struct fal_runner *r, char ids[][17], size_t n,
 	}
 }
 
+/*
+ * Commits the queued outcomes, claims when claim_room says so, and wakes
+ * the threads whose outcomes it committed (called with the lock, which it
+ * lets go meanwhile).  How many devices it claimed.
+ */
 static size_t
 sync_store(struct fal_runner *r)
 {
@@ -328,7 +332,7 @@ sync_store(struct fal_runner *r)
 	unsigned cancelled;
 	/* Read before the claim's: a claim lasts from the store's clock
 	 * read in sync_once, so the queue counts its wait from earlier. */
-	long long now = fal_clock_ms();
+	long long claimed = fal_clock_ms();
 	bool claim;
 
 	r->syncing = true;
@@ -351,13 +355,13 @@ sync_store(struct fal_runner *r)
 	}
 	for (size_t i = 0; i < got; i++) {
 		r->held[r->claimed[i].provider]++;
-		r->ready[r->n_ready++] = (struct queued){ r->claimed[i], now };
+		r->ready[r->n_ready++] = (struct queued){ r->claimed[i], claimed };
 	}
 	drop_cancelled(r, ids, n_ids, cancelled);
-	now = fal_clock_ms();
 	/* None found: nothing is due yet, look again later. */
 	if (claim)
-		r->claim_at = now + (rc == FAL_OK && got > 0 ? 0 : r->conf.idle_ms);
+		r->claim_at = fal_clock_ms() +
+			      (rc == FAL_OK && got > 0 ? 0 : r->conf.idle_ms);
 	r->syncing = false;
 	/* Outcomes queued meanwhile: the first one's thread times them. */
 	if (r->todo.n > 0)

@@ -545,11 +545,11 @@ enum { STMT_CLAIM, STMT_COMPLETE };
  * first $4 in (batch, row) order; u writes their claim (found by the
  * ctid of the version locked: no join for the planner to get wrong); s
  * starts their batches.  The devices locked but not kept are let go
- * unclaimed when it ends.  The provider is a range and leads the ORDER BY so that only the
- * index devices_claim (pending devices only) gives that order: with the
- * equality, a planner whose statistics still see every device pending
- * (a new table, a fresh batch) walks the primary key past every device
- * already done, at each claim.
+ * unclaimed when it ends.  The provider is a range and leads the ORDER
+ * BY so that only the index devices_claim (pending devices only) gives
+ * that order: with the equality, a planner whose statistics still see
+ * every device pending (a new table, a fresh batch) walks the primary key
+ * past every device already done, at each claim.
  */
 static const char claim_sql[] =
 	"WITH c AS MATERIALIZED (SELECT x.id, x.seq, x.row FROM unnest("
@@ -666,7 +666,8 @@ pg_claim(struct fal_store *s, const int room[FAL_PROVIDER__MAX], size_t max,
 /*
  * Adds key: s to obj unless s is NULL or "" (SQL NULL then), as valid
  * UTF-8: the server refuses the whole array for one bad byte (a vendor's
- * text), and every outcome of the group would be lost with it.
+ * text), and every outcome of the group would be lost with it.  Only bad
+ * text is copied: this runs for every field of every outcome.
  */
 static bool
 add_opt(cJSON *obj, const char *key, const char *s)
@@ -677,6 +678,8 @@ add_opt(cJSON *obj, const char *key, const char *s)
 
 	if (n == 0)
 		return true;
+	if (fal_utf8_valid(s, n))
+		return cJSON_AddStringToObject(obj, key, s) != NULL;
 	if ((clean = malloc(n + 1)) == NULL)
 		return false;
 	fal_utf8_copy(clean, n + 1, s, n);
@@ -921,9 +924,9 @@ fal_store_pg_open(const char *uri, char *errbuf, size_t len)
 	char why[512];
 
 	if (s != NULL &&
-	    (s->pool = fal_pg_pool_open(uri, FAL_PG_POOL,
-					SESSION_SQL,
-					statements, migrate, why, sizeof(why))) != NULL) {
+	    (s->pool = fal_pg_pool_open(uri, FAL_PG_POOL, SESSION_SQL,
+					statements, migrate, why,
+					sizeof(why))) != NULL) {
 		s->base.ops = &pg_ops;
 		return &s->base;
 	}
